@@ -1,0 +1,225 @@
+// Package alipay is a Go client for Antom (Alipay cross-border) payments: the
+// AMS API (consult, pay, inquiry, cancel, refund, capture), the notifications
+// Antom sends, and Antom's reconciliation reports.
+//
+// A Client signs every request with the merchant's RSA key, verifies every
+// response and notification with Antom's public key before decoding it,
+// retries what is safe to retry, and reuses connections. It is safe for
+// concurrent use; create one and share it.
+//
+//	c, err := alipay.NewClient("SANDBOX_5X00000000000000",
+//		alipay.WithPrivateKey(merchantKey),
+//		alipay.WithAlipayPublicKey(antomKey),
+//		alipay.WithEndpoint(alipay.EndpointAsia),
+//	)
+//	resp, err := c.Pay(ctx, &alipay.PayRequest{...})
+//
+// For tests and examples, package alipaytest runs a fake Antom gateway in
+// process; the legacy cross-border APP payment (MAPI gateway) lives in
+// package mapi.
+package alipay
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Version is this SDK's version, sent in the User-Agent header.
+const Version = "0.1.0"
+
+// Antom's API hosts (spec §1.2). Use the one Antom assigned to your account;
+// the "accelerated" global hosts are the recommended ones.
+const (
+	// EndpointNorthAmericaUS serves merchants registered in the United States.
+	EndpointNorthAmericaUS = "https://open.antglobal-us.com"
+	// EndpointNorthAmerica serves non-US merchants in North America (accelerated).
+	EndpointNorthAmerica = "https://open-na-global.alipay.com"
+	// EndpointNorthAmericaDirect is the non-accelerated North America host.
+	EndpointNorthAmericaDirect = "https://open-na.alipay.com"
+	// EndpointAsia serves Asia (accelerated). It is the default.
+	EndpointAsia = "https://open-sea-global.alipay.com"
+	// EndpointAsiaDirect is the non-accelerated Asia host.
+	EndpointAsiaDirect = "https://open-sea.alipay.com"
+	// EndpointEurope serves Europe (accelerated).
+	EndpointEurope = "https://open-de-global.alipay.com"
+	// EndpointEuropeInStore is the European host for in-store payments only.
+	EndpointEuropeInStore = "https://open-eu.alipay.com"
+)
+
+const (
+	// DefaultAttemptTimeout bounds one HTTP attempt (spec §7: Antom
+	// recommends 10 s for pay). The caller's context bounds the whole call.
+	DefaultAttemptTimeout = 10 * time.Second
+	// maxResponseBytes bounds every response body read from Antom.
+	maxResponseBytes = 4 << 20
+)
+
+// Client calls Antom's AMS API. Create it with NewClient; it is safe for
+// concurrent use and keeps connections alive between calls.
+type Client struct {
+	clientID   string
+	base       *url.URL
+	sandbox    bool
+	signer     Signer
+	verifier   Verifier
+	keyVersion string
+	agentToken string
+	userAgent  string
+	logger     *slog.Logger
+	retry      RetryPolicy
+	http       *retryablehttp.Client
+	notify     notifyConfig
+	now        func() time.Time
+}
+
+// NewClient returns a client for the given Antom client ID. It needs the
+// merchant's private key (WithPrivateKey or WithSigner) and Antom's public key
+// (WithAlipayPublicKey or WithVerifier); keys are parsed here, once. The
+// endpoint defaults to EndpointAsia; sandbox mode defaults to on when
+// clientID starts with "SANDBOX_".
+func NewClient(clientID string, opts ...Option) (*Client, error) {
+	if clientID == "" {
+		return nil, errors.New("alipay: NewClient: client ID is empty")
+	}
+	if strings.TrimSpace(clientID) != clientID || strings.ContainsAny(clientID, " \t\r\n") {
+		return nil, errors.New("alipay: NewClient: client ID contains white space")
+	}
+	var s settings
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&s)
+		}
+	}
+	c := &Client{
+		clientID:   clientID,
+		sandbox:    strings.HasPrefix(clientID, "SANDBOX_"),
+		keyVersion: DefaultKeyVersion,
+		agentToken: s.agentToken,
+		userAgent:  "xborderpay-alipay-go/" + Version,
+		logger:     s.logger,
+		retry:      DefaultRetryPolicy,
+		notify:     s.notify,
+		now:        time.Now,
+	}
+	if s.sandbox != nil {
+		c.sandbox = *s.sandbox
+	}
+	if s.keyVersion != "" {
+		c.keyVersion = s.keyVersion
+	}
+	if s.retry != nil {
+		if err := s.retry.validate(); err != nil {
+			return nil, err
+		}
+		c.retry = *s.retry
+	}
+	if c.logger == nil {
+		c.logger = slog.New(discardHandler{})
+	}
+	endpoint := s.endpoint
+	if endpoint == "" {
+		endpoint = EndpointAsia
+	}
+	base, err := parseEndpoint(endpoint)
+	if err != nil {
+		return nil, err
+	}
+	c.base = base
+
+	switch {
+	case s.signer != nil:
+		c.signer = s.signer
+	case s.privateKey != "":
+		k, err := ParsePrivateKey(s.privateKey)
+		if err != nil {
+			return nil, fmt.Errorf("alipay: NewClient: WithPrivateKey: %w", err)
+		}
+		c.signer = NewSigner(k)
+	default:
+		return nil, errors.New("alipay: NewClient: no merchant private key: use WithPrivateKey or WithSigner")
+	}
+	switch {
+	case s.verifier != nil:
+		c.verifier = s.verifier
+	case s.alipayPublicKey != "":
+		k, err := ParsePublicKey(s.alipayPublicKey)
+		if err != nil {
+			return nil, fmt.Errorf("alipay: NewClient: WithAlipayPublicKey: %w", err)
+		}
+		c.verifier = NewVerifier(k)
+	default:
+		return nil, errors.New("alipay: NewClient: no Antom public key: use WithAlipayPublicKey or WithVerifier (responses and notifications are always verified)")
+	}
+
+	c.http = c.newRetryClient(s.httpClient, s.attemptTimeout)
+	return c, nil
+}
+
+// ClientID returns the Antom client ID the client signs with.
+func (c *Client) ClientID() string { return c.clientID }
+
+// Sandbox reports whether requests go to Antom's sandbox paths.
+func (c *Client) Sandbox() bool { return c.sandbox }
+
+// String describes the client without any key material.
+func (c *Client) String() string {
+	return fmt.Sprintf("alipay.Client{clientID: %s, endpoint: %s, sandbox: %t}", c.clientID, c.base, c.sandbox)
+}
+
+// GoString keeps keys out of %#v output.
+func (c *Client) GoString() string { return c.String() }
+
+// requestURI is the URI to call and sign for an API path such as
+// /ams/api/v1/payments/pay: any path prefix of the endpoint, then the path,
+// with the first /ams/api/ turned into /ams/sandbox/api/ in sandbox mode
+// (spec §1.3, as all official SDKs do before signing).
+func (c *Client) requestURI(path string) string {
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
+	if c.sandbox && strings.HasPrefix(path, "/ams/api/") {
+		path = "/ams/sandbox/api/" + strings.TrimPrefix(path, "/ams/api/")
+	}
+	return strings.TrimSuffix(c.base.Path, "/") + path
+}
+
+func parseEndpoint(endpoint string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(endpoint))
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, fmt.Errorf("alipay: NewClient: endpoint %q is not an http(s) base URL", endpoint)
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("alipay: NewClient: endpoint %q uses plain http; signed payment requests go over https (plain http is allowed only on loopback, for tests)", endpoint)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("alipay: NewClient: endpoint %q must not have a query or fragment", endpoint)
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// defaultHTTPClient returns the client used when WithHTTPClient is not
+// given: one pooled transport for the life of the Client, so connections are
+// reused across calls.
+func defaultHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 32
+	return &http.Client{Transport: t}
+}

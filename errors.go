@@ -1,0 +1,138 @@
+package alipay
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// Sentinel errors, matched with errors.Is.
+var (
+	// ErrInvalidKey: a key given to ParsePrivateKey, ParsePublicKey or an
+	// option could not be used. The message says what was found.
+	ErrInvalidKey = errors.New("alipay: invalid key")
+	// ErrMalformedSignature: a Signature header could not be parsed.
+	ErrMalformedSignature = errors.New("alipay: malformed Signature header")
+	// ErrBadSignature: a signature did not verify with Antom's public key.
+	ErrBadSignature = errors.New("alipay: signature verification failed")
+	// ErrUnsignedResponse: a response that claims anything but failure came
+	// without a Signature header, so it cannot be trusted.
+	ErrUnsignedResponse = errors.New("alipay: response is not signed")
+	// ErrResponseTooLarge: a response or notification body exceeded the
+	// size bound.
+	ErrResponseTooLarge = errors.New("alipay: body too large")
+)
+
+// ValidationError reports a request that was refused before anything was
+// sent. Field is the JSON path of the offending field, e.g. "env.osType".
+type ValidationError struct {
+	Field  string
+	Reason string
+}
+
+func (e *ValidationError) Error() string {
+	return "alipay: invalid request: " + e.Field + ": " + e.Reason
+}
+
+// Error is returned by every API call that reached (or tried to reach) Antom
+// and did not succeed. Use errors.As to inspect it.
+//
+// For an F result, Result holds Antom's code and message. For a transport
+// failure, an exhausted retry, a bad or missing signature or an unreadable
+// body, Err holds the cause and Result may be empty. IsUnknown reports
+// whether the outcome is unknown.
+type Error struct {
+	API        string // request path, e.g. /ams/api/v1/payments/pay
+	Host       string // host called
+	HTTPStatus int    // 0 when no response arrived
+	RequestID  string // paymentRequestId, refundRequestId or captureRequestId, when the request had one
+	Result     Result // Antom's result, when one was read
+	// Unverified is true when Result comes from a response that Antom did
+	// not sign (Antom leaves some failures, such as INVALID_SIGNATURE,
+	// unsigned). Treat its content as a hint, not as proof.
+	Unverified bool
+	// BodyPrefix is the start of a response body that could not be used
+	// (HTML from a proxy, a truncated body); empty otherwise.
+	BodyPrefix string
+	Attempts   int   // attempts made, retries included
+	Err        error // underlying cause, if any
+
+	unknown bool
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("alipay: ")
+	b.WriteString(apiName(e.API))
+	switch {
+	case e.Result.ResultCode != "":
+		fmt.Fprintf(&b, ": %s %s", e.Result.ResultStatus, e.Result.ResultCode)
+		if e.Result.ResultMessage != "" {
+			fmt.Fprintf(&b, " (%s)", e.Result.ResultMessage)
+		}
+		if e.Unverified {
+			b.WriteString(" [unsigned response]")
+		}
+	case e.Err != nil:
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	if e.unknown {
+		b.WriteString("; outcome unknown: inquire before retrying with a new request ID")
+	}
+	fmt.Fprintf(&b, " [POST %s%s", e.Host, e.API)
+	if e.HTTPStatus != 0 {
+		fmt.Fprintf(&b, ", HTTP %d", e.HTTPStatus)
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, ", request %s", e.RequestID)
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, ", %d attempts", e.Attempts)
+	}
+	b.WriteString("]")
+	if e.BodyPrefix != "" {
+		fmt.Fprintf(&b, " body: %q", e.BodyPrefix)
+	}
+	return b.String()
+}
+
+// Unwrap returns the underlying cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// IsUnknown reports whether err means that the outcome of a call is unknown:
+// Antom may or may not have acted on it (a U result after all retries, a
+// timeout, a transport failure, a response that could not be read or
+// verified). Inquire (InquiryPayment, InquiryRefund) before trying again with
+// a new request ID; retrying with the same request ID is always safe.
+func IsUnknown(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.unknown
+}
+
+// apiName turns /ams/api/v1/payments/inquiryPayment into inquiryPayment.
+func apiName(path string) string {
+	if i := strings.LastIndexByte(path, '/'); i >= 0 && i < len(path)-1 {
+		return path[i+1:]
+	}
+	if path == "" {
+		return "request"
+	}
+	return path
+}
+
+const bodyPrefixLen = 200
+
+// bodyPrefix returns at most bodyPrefixLen bytes of body, cut on a rune
+// boundary, for error messages about bodies that could not be used.
+func bodyPrefix(body []byte) string {
+	if len(body) > bodyPrefixLen {
+		body = body[:bodyPrefixLen]
+		for len(body) > 0 && !utf8.Valid(body) {
+			body = body[:len(body)-1]
+		}
+		return strings.TrimSpace(string(body)) + "…"
+	}
+	return strings.TrimSpace(string(body))
+}

@@ -1,0 +1,98 @@
+package alipay
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// An Option configures a Client in NewClient.
+type Option func(*settings)
+
+// settings collects options; NewClient validates them and parses keys once.
+type settings struct {
+	privateKey      string
+	alipayPublicKey string
+	signer          Signer
+	verifier        Verifier
+	endpoint        string
+	sandbox         *bool
+	httpClient      *http.Client
+	attemptTimeout  time.Duration
+	retry           *RetryPolicy
+	logger          *slog.Logger
+	keyVersion      string
+	agentToken      string
+	notify          notifyConfig
+}
+
+// WithPrivateKey sets the merchant's RSA private key: PKCS #8 or PKCS #1, PEM
+// or bare base64 (see ParsePrivateKey). It is parsed once, in NewClient.
+func WithPrivateKey(key string) Option { return func(s *settings) { s.privateKey = key } }
+
+// WithAlipayPublicKey sets Antom's RSA public key: SubjectPublicKeyInfo,
+// PKCS #1 or an X.509 certificate, PEM or bare base64 (see ParsePublicKey).
+func WithAlipayPublicKey(key string) Option {
+	return func(s *settings) { s.alipayPublicKey = key }
+}
+
+// WithSigner signs requests with a custom Signer, such as one backed by a KMS
+// or HSM. It takes precedence over WithPrivateKey.
+func WithSigner(signer Signer) Option { return func(s *settings) { s.signer = signer } }
+
+// WithVerifier verifies responses and notifications with a custom Verifier.
+// It takes precedence over WithAlipayPublicKey.
+func WithVerifier(v Verifier) Option { return func(s *settings) { s.verifier = v } }
+
+// WithEndpoint sets the base URL: one of the Endpoint constants or any other
+// https URL (plain http only on loopback, such as an alipaytest server). A
+// path in the URL is kept as a prefix of every API path.
+func WithEndpoint(baseURL string) Option { return func(s *settings) { s.endpoint = baseURL } }
+
+// WithSandbox forces sandbox mode on or off. In sandbox mode the first
+// /ams/api/ of every path becomes /ams/sandbox/api/ before signing. The
+// default is on exactly when the client ID starts with "SANDBOX_".
+func WithSandbox(on bool) Option { return func(s *settings) { s.sandbox = &on } }
+
+// WithHTTPClient sets the HTTP client whose transport (and connection pool)
+// every call uses. If its Timeout is zero, the client is copied and given the
+// per-attempt timeout; the transport is shared, never replaced.
+func WithHTTPClient(hc *http.Client) Option { return func(s *settings) { s.httpClient = hc } }
+
+// WithAttemptTimeout bounds each HTTP attempt (default DefaultAttemptTimeout).
+// The caller's context still bounds the whole call, retries included.
+func WithAttemptTimeout(d time.Duration) Option {
+	return func(s *settings) { s.attemptTimeout = d }
+}
+
+// WithRetry sets the retry policy; WithRetry(NoRetry) turns retries off.
+func WithRetry(p RetryPolicy) Option { return func(s *settings) { s.retry = &p } }
+
+// WithLogger sends the client's logs (debug: each attempt and retry; warn:
+// rejected notifications) to l. Logs never contain keys, signatures or
+// bodies.
+func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.logger = l } }
+
+// WithKeyVersion sets the keyVersion sent in the Signature header (default
+// "1", which Antom reads as the latest key of the client ID).
+func WithKeyVersion(v string) Option { return func(s *settings) { s.keyVersion = v } }
+
+// WithAgentToken sets the Agent-Token header that ISVs send on behalf of a
+// merchant. The header is omitted when the token is empty.
+func WithAgentToken(token string) Option { return func(s *settings) { s.agentToken = token } }
+
+// discardHandler drops every record (slog.DiscardHandler needs Go 1.24).
+type discardHandler struct{}
+
+func (discardHandler) Enabled(context.Context, slog.Level) bool  { return false }
+func (discardHandler) Handle(context.Context, slog.Record) error { return nil }
+func (d discardHandler) WithAttrs([]slog.Attr) slog.Handler      { return d }
+func (d discardHandler) WithGroup(string) slog.Handler           { return d }
+
+// notifyConfig holds the notification options (see notify.go).
+type notifyConfig struct {
+	maxBodyBytes int64
+	tolerance    time.Duration
+	publicURI    func(*http.Request) string
+}

@@ -1,0 +1,126 @@
+package alipay
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// AlgorithmRSA256 is the only signature algorithm Antom supports:
+// SHA256withRSA with PKCS #1 v1.5 padding.
+const AlgorithmRSA256 = "RSA256"
+
+// DefaultKeyVersion is the keyVersion sent when WithKeyVersion is not used.
+// Antom treats it as "the latest key of this client ID".
+const DefaultKeyVersion = "1"
+
+// SignatureHeader is the parsed value of the Signature header that Antom and
+// the merchant exchange:
+//
+//	Signature: algorithm=RSA256,keyVersion=1,signature=<URL-escaped base64>
+type SignatureHeader struct {
+	Algorithm  string // always AlgorithmRSA256 once parsed
+	KeyVersion string // empty when the header had none
+	Signature  []byte // raw signature bytes
+}
+
+// Encode formats the header value as the official SDKs send it: no spaces,
+// the signature base64-encoded (standard alphabet, padded) and then
+// form-escaped, so that "+", "/" and "=" become %2B, %2F and %3D.
+func (h SignatureHeader) Encode() string {
+	alg := h.Algorithm
+	if alg == "" {
+		alg = AlgorithmRSA256
+	}
+	kv := h.KeyVersion
+	if kv == "" {
+		kv = DefaultKeyVersion
+	}
+	return "algorithm=" + alg + ",keyVersion=" + kv + ",signature=" + url.QueryEscape(base64.StdEncoding.EncodeToString(h.Signature))
+}
+
+// String describes the header without the signature value, so that logging
+// a SignatureHeader never leaks it.
+func (h SignatureHeader) String() string {
+	return fmt.Sprintf("algorithm=%s,keyVersion=%s,signature=[%d bytes]", h.Algorithm, h.KeyVersion, len(h.Signature))
+}
+
+// ParseSignatureHeader parses a Signature header value. It tolerates spaces
+// around the comma-separated pairs (Antom's documentation puts one after each
+// comma; the SDKs put none), keys in any order and case, a missing keyVersion,
+// and unknown extra keys. The signature may be URL-escaped (as specified) or
+// plain base64 (as some integrations send it). It refuses any algorithm but
+// RSA256, repeated keys and values that do not decode.
+func ParseSignatureHeader(v string) (SignatureHeader, error) {
+	var h SignatureHeader
+	if strings.TrimSpace(v) == "" {
+		return h, fmt.Errorf("%w: Signature header is empty", ErrMalformedSignature)
+	}
+	var sigValue string
+	seen := map[string]bool{}
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		key, val, ok := strings.Cut(part, "=")
+		if !ok {
+			return h, fmt.Errorf("%w: Signature header part %q is not key=value", ErrMalformedSignature, truncate(part, 24))
+		}
+		key = strings.ToLower(strings.TrimSpace(key))
+		val = strings.TrimSpace(val)
+		switch key {
+		case "algorithm", "keyversion", "signature":
+			if seen[key] {
+				return h, fmt.Errorf("%w: Signature header repeats %q", ErrMalformedSignature, key)
+			}
+			seen[key] = true
+		}
+		switch key {
+		case "algorithm":
+			if !strings.EqualFold(val, AlgorithmRSA256) {
+				return h, fmt.Errorf("%w: Signature header algorithm %q is not supported; Antom uses RSA256", ErrMalformedSignature, truncate(val, 16))
+			}
+			h.Algorithm = AlgorithmRSA256
+		case "keyversion":
+			h.KeyVersion = val
+		case "signature":
+			sigValue = val
+		}
+	}
+	if !seen["algorithm"] {
+		return h, fmt.Errorf("%w: Signature header has no algorithm", ErrMalformedSignature)
+	}
+	if sigValue == "" {
+		return h, fmt.Errorf("%w: Signature header has no signature value", ErrMalformedSignature)
+	}
+	sig, err := decodeSignatureValue(sigValue)
+	if err != nil {
+		return h, err
+	}
+	h.Signature = sig
+	return h, nil
+}
+
+func decodeSignatureValue(v string) ([]byte, error) {
+	if unescaped, err := url.QueryUnescape(v); err == nil {
+		if sig, err := base64.StdEncoding.DecodeString(unescaped); err == nil && len(sig) > 0 {
+			return sig, nil
+		}
+	}
+	// Not URL-escaped: "+" would have become a space above, so try the raw value.
+	if sig, err := base64.StdEncoding.DecodeString(v); err == nil && len(sig) > 0 {
+		return sig, nil
+	}
+	return nil, fmt.Errorf("%w: signature value is neither URL-escaped base64 nor base64", ErrMalformedSignature)
+}
+
+// truncate shortens s for an error message. It is used only on header parts
+// that are not secret (a key name, an algorithm).
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
