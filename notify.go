@@ -292,7 +292,7 @@ func (n *Notification) DedupeKey() string {
 		parts = []string{string(n.NotifyType), p.PaymentRequestID, p.PaymentID, string(n.Result.ResultStatus), string(n.Result.ResultCode)}
 	case n.Refund != nil:
 		r := n.Refund
-		parts = []string{string(n.NotifyType), r.RefundRequestID, r.RefundID, r.RefundStatus, string(n.Result.ResultStatus), string(n.Result.ResultCode)}
+		parts = []string{string(n.NotifyType), r.RefundRequestID, r.RefundID, string(r.RefundStatus), string(n.Result.ResultStatus), string(n.Result.ResultCode)}
 	case n.Capture != nil:
 		c := n.Capture
 		parts = []string{string(n.NotifyType), c.CaptureRequestID, c.CaptureID, string(n.Result.ResultStatus), string(n.Result.ResultCode)}
@@ -350,7 +350,7 @@ func (n *Notification) logAttrs() []slog.Attr {
 	case n.Refund != nil:
 		add("refundRequestId", n.Refund.RefundRequestID)
 		add("refundId", n.Refund.RefundID)
-		add("refundStatus", n.Refund.RefundStatus)
+		add("refundStatus", string(n.Refund.RefundStatus))
 	case n.Capture != nil:
 		add("captureRequestId", n.Capture.CaptureRequestID)
 		add("captureId", n.Capture.CaptureID)

@@ -39,13 +39,13 @@ type PaymentNotification struct {
 	// PaymentTime is when the payment reached its final state; zero when
 	// Antom did not send it.
 	PaymentTime time.Time `json:"paymentTime"`
-	// PaymentMethodType is the method the user paid with, e.g. "ALIPAY_CN".
-	PaymentMethodType        string  `json:"paymentMethodType,omitempty"`
-	GrossSettlementAmount    *Amount `json:"grossSettlementAmount,omitempty"`
-	CustomsDeclarationAmount *Amount `json:"customsDeclarationAmount,omitempty"`
-	AcquirerReferenceNo      string  `json:"acquirerReferenceNo,omitempty"`
-	Metadata                 string  `json:"metadata,omitempty"`
-	SubscriptionOrderID      string  `json:"subscriptionOrderId,omitempty"`
+	// PaymentMethodType is the method the user paid with, e.g. ALIPAY_CN.
+	PaymentMethodType        PaymentMethodType `json:"paymentMethodType,omitempty"`
+	GrossSettlementAmount    *Amount           `json:"grossSettlementAmount,omitempty"`
+	CustomsDeclarationAmount *Amount           `json:"customsDeclarationAmount,omitempty"`
+	AcquirerReferenceNo      string            `json:"acquirerReferenceNo,omitempty"`
+	Metadata                 string            `json:"metadata,omitempty"`
+	SubscriptionOrderID      string            `json:"subscriptionOrderId,omitempty"`
 	// AuthExpiryTime is when an authorisation (manual capture) expires; zero
 	// when absent.
 	AuthExpiryTime time.Time `json:"authExpiryTime"`
@@ -79,8 +79,8 @@ type RefundNotification struct {
 	RefundRequestID string `json:"refundRequestId"`
 	RefundID        string `json:"refundId"`
 	RefundAmount    Amount `json:"refundAmount"`
-	// RefundStatus is "SUCCESS" or "FAIL".
-	RefundStatus string `json:"refundStatus"`
+	// RefundStatus is RefundStatusSuccess or RefundStatusFail.
+	RefundStatus RefundStatus `json:"refundStatus"`
 	// RefundTime is when the refund succeeded; zero when absent.
 	RefundTime            time.Time `json:"refundTime"`
 	GrossSettlementAmount *Amount   `json:"grossSettlementAmount,omitempty"`
@@ -157,9 +157,9 @@ func notifyParseTimes(fields ...notifyTimeField) error {
 // notifyISOLayouts are the ISO 8601 forms seen from Antom and its SDKs.
 // time.Parse accepts a fractional second after the seconds in each.
 var notifyISOLayouts = []string{
-	time.RFC3339,                // 2020-01-01T12:01:01+08:30, 2019-01-01T01:01:01Z
-	"2006-01-02T15:04:05Z0700",  // +0800 (PHP's DATE_ISO8601)
-	"2006-01-02T15:04:05Z07",    // +08
+	time.RFC3339,               // 2020-01-01T12:01:01+08:30, 2019-01-01T01:01:01Z
+	"2006-01-02T15:04:05Z0700", // +0800 (PHP's DATE_ISO8601)
+	"2006-01-02T15:04:05Z07",   // +08
 }
 
 // notifyParseISOTime parses an ISO 8601 date-time with a zone offset.
