@@ -1,0 +1,306 @@
+package mapi
+
+import (
+	"crypto"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"github.com/xborderpay/alipay"
+)
+
+// Gateway URLs (spec §1.1). Pass one of them, or any other gateway.do URL,
+// to WithGateway.
+const (
+	// GatewayProduction is the production gateway of the current docs.
+	GatewayProduction = "https://intlmapi.alipay.com/gateway.do"
+	// GatewayProductionLegacy is the production gateway of older docs and
+	// most SDKs.
+	GatewayProductionLegacy = "https://mapi.alipay.com/gateway.do"
+	// GatewaySandbox is the sandbox gateway of the current docs.
+	GatewaySandbox = "https://mapi.alipaydev.com/gateway.do"
+	// GatewaySandboxLegacy is the older sandbox several SDKs still use.
+	GatewaySandboxLegacy = "https://openapi.alipaydev.com/gateway.do"
+)
+
+// Fixed values of the App product (spec §3.1).
+const (
+	ServiceAppPay          = "mobile.securitypay.pay"
+	ProductCodeApp         = "NEW_WAP_OVERSEAS_SELLER"
+	ForexBizFP             = "FP"
+	PaymentTypeGoods       = "1"
+	InputCharset           = "UTF-8"
+	DefaultAttemptTimeout  = 10 * time.Second
+	maxResponseBytes       = 4 << 20
+	defaultMaxNotifyBytes  = 64 << 10
+	defaultMaxFileLineSize = 64 << 10
+)
+
+// Client builds signed App order strings, verifies notifications and app
+// results, and calls the MAPI gateway. Create it with NewClient; it is safe
+// for concurrent use.
+type Client struct {
+	partner       string
+	seller        string
+	signType      SignType // gateway calls
+	orderSignType SignType // App order string
+	keys          keys
+	gateway       *url.URL
+	notifyVerify  bool
+	maxNotify     int64
+	logger        *slog.Logger
+	retry         alipay.RetryPolicy
+	http          *retryablehttp.Client
+	now           func() time.Time
+}
+
+// An Option configures a Client in NewClient.
+type Option func(*settings)
+
+type settings struct {
+	seller, privateKey, alipayKey, alipayRSA2Key, md5Key, gateway string
+	signer                                                       crypto.Signer
+	signType, orderSignType                                      SignType
+	notifyVerify                                                 *bool
+	httpClient                                                   *http.Client
+	attemptTimeout                                               time.Duration
+	retry                                                        *alipay.RetryPolicy
+	logger                                                       *slog.Logger
+	maxNotify                                                    int64
+	now                                                          func() time.Time
+}
+
+// WithSellerID sets seller_id for App orders (a 2088 PID or the seller's
+// Alipay account). It defaults to the partner ID.
+func WithSellerID(id string) Option { return func(s *settings) { s.seller = id } }
+
+// WithPrivateKey sets the merchant's RSA private key (PKCS #8 or PKCS #1,
+// PEM or bare base64; parsed once by alipay.ParsePrivateKey). It signs the
+// App order string and RSA/RSA2 gateway calls.
+func WithPrivateKey(key string) Option { return func(s *settings) { s.privateKey = key } }
+
+// WithSigner signs with a crypto.Signer holding an RSA key (a KMS or HSM
+// key) instead of WithPrivateKey. It receives a SHA-1 or SHA-256 digest.
+func WithSigner(k crypto.Signer) Option { return func(s *settings) { s.signer = k } }
+
+// WithAlipayPublicKey sets Alipay's RSA public key (SubjectPublicKeyInfo,
+// PKCS #1 or certificate; PEM or bare base64). It verifies RSA and, unless
+// WithAlipayRSA2PublicKey is given, RSA2 signatures. Alipay supplies it;
+// this package embeds none (spec §9.2).
+func WithAlipayPublicKey(key string) Option { return func(s *settings) { s.alipayKey = key } }
+
+// WithAlipayRSA2PublicKey sets a separate Alipay public key for RSA2
+// signatures, for merchants whose RSA and RSA2 keys differ (spec §8.8).
+func WithAlipayRSA2PublicKey(key string) Option {
+	return func(s *settings) { s.alipayRSA2Key = key }
+}
+
+// WithMD5Key sets the merchant's MD5 key, which signs and verifies MD5
+// gateway calls and notifications.
+func WithMD5Key(key string) Option { return func(s *settings) { s.md5Key = key } }
+
+// WithSignType sets the sign type of gateway calls. The default is RSA2
+// when a private key is set, MD5 otherwise.
+func WithSignType(t SignType) Option { return func(s *settings) { s.signType = t } }
+
+// WithAppOrderSignType sets the sign type of the App order string: RSA
+// (the default, which every source supports) or RSA2 (accepted by the
+// current API page only; test it in the sandbox first, spec §9.1).
+func WithAppOrderSignType(t SignType) Option { return func(s *settings) { s.orderSignType = t } }
+
+// WithGateway sets the gateway URL (default GatewayProduction). Plain http
+// is allowed only on loopback, for tests.
+func WithGateway(u string) Option { return func(s *settings) { s.gateway = u } }
+
+// WithNotifyVerify turns the notify_verify round trip for notifications on
+// (the default, as in Alipay's demo) or off.
+func WithNotifyVerify(on bool) Option { return func(s *settings) { s.notifyVerify = &on } }
+
+// WithMaxNotificationBytes bounds notification bodies (default 64 KiB).
+func WithMaxNotificationBytes(n int64) Option { return func(s *settings) { s.maxNotify = n } }
+
+// WithHTTPClient sets the HTTP client whose transport every call uses.
+func WithHTTPClient(hc *http.Client) Option { return func(s *settings) { s.httpClient = hc } }
+
+// WithAttemptTimeout bounds each HTTP attempt (default 10 s); the caller's
+// context bounds the whole call.
+func WithAttemptTimeout(d time.Duration) Option { return func(s *settings) { s.attemptTimeout = d } }
+
+// WithRetry sets the retry policy, as in package alipay; WithRetry(alipay.NoRetry)
+// turns retries off.
+func WithRetry(p alipay.RetryPolicy) Option { return func(s *settings) { s.retry = &p } }
+
+// WithLogger sends debug logs (attempts, retries) to l. Logs never hold
+// keys or signatures.
+func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.logger = l } }
+
+// WithClock replaces time.Now (for gmt_return defaults), for tests.
+func WithClock(now func() time.Time) Option { return func(s *settings) { s.now = now } }
+
+// NewClient returns a client for the merchant's partner ID (PID: 16 digits
+// starting with 2088). Keys are parsed here, once; errors never echo key
+// material.
+func NewClient(partnerID string, opts ...Option) (*Client, error) {
+	if err := checkPID("partner", partnerID); err != nil {
+		return nil, fmt.Errorf("mapi: NewClient: %w", err)
+	}
+	var s settings
+	for _, o := range opts {
+		if o != nil {
+			o(&s)
+		}
+	}
+	c := &Client{
+		partner:      partnerID,
+		seller:       partnerID,
+		notifyVerify: true,
+		maxNotify:    defaultMaxNotifyBytes,
+		logger:       s.logger,
+		retry:        alipay.DefaultRetryPolicy,
+		now:          time.Now,
+	}
+	if s.seller != "" {
+		c.seller = s.seller
+	}
+	if s.notifyVerify != nil {
+		c.notifyVerify = *s.notifyVerify
+	}
+	if s.maxNotify > 0 {
+		c.maxNotify = s.maxNotify
+	}
+	if s.now != nil {
+		c.now = s.now
+	}
+	if c.logger == nil {
+		c.logger = slog.New(slog.NewTextHandler(discard{}, &slog.HandlerOptions{Level: slog.LevelError + 1}))
+	}
+	if s.retry != nil {
+		p := *s.retry
+		if p.MaxAttempts < 1 || p.MinBackoff < 0 || p.MaxBackoff < p.MinBackoff {
+			return nil, errors.New("mapi: NewClient: WithRetry: MaxAttempts must be ≥ 1 and 0 ≤ MinBackoff ≤ MaxBackoff")
+		}
+		c.retry = p
+	}
+
+	switch {
+	case s.signer != nil:
+		c.keys.private = s.signer
+	case s.privateKey != "":
+		k, err := alipay.ParsePrivateKey(s.privateKey)
+		if err != nil {
+			return nil, fmt.Errorf("mapi: NewClient: WithPrivateKey: %w", err)
+		}
+		c.keys.private = k
+	}
+	if s.alipayKey != "" {
+		k, err := alipay.ParsePublicKey(s.alipayKey)
+		if err != nil {
+			return nil, fmt.Errorf("mapi: NewClient: WithAlipayPublicKey: %w", err)
+		}
+		c.keys.alipayRSA = k
+	}
+	if s.alipayRSA2Key != "" {
+		k, err := alipay.ParsePublicKey(s.alipayRSA2Key)
+		if err != nil {
+			return nil, fmt.Errorf("mapi: NewClient: WithAlipayRSA2PublicKey: %w", err)
+		}
+		c.keys.alipayRS2 = k
+	}
+	if s.md5Key != "" {
+		if strings.TrimSpace(s.md5Key) != s.md5Key {
+			return nil, errors.New("mapi: NewClient: WithMD5Key: the key has leading or trailing white space")
+		}
+		c.keys.md5Key = s.md5Key
+	}
+	if c.keys.private == nil && c.keys.md5Key == "" {
+		return nil, errors.New("mapi: NewClient: no signing key: use WithPrivateKey, WithSigner or WithMD5Key")
+	}
+
+	c.signType = s.signType
+	if c.signType == "" {
+		c.signType = SignTypeRSA2
+		if c.keys.private == nil {
+			c.signType = SignTypeMD5
+		}
+	}
+	if !c.signType.valid() {
+		return nil, fmt.Errorf("mapi: NewClient: WithSignType: %q is not RSA, RSA2 or MD5", c.signType)
+	}
+	if c.signType != SignTypeMD5 && c.keys.private == nil {
+		return nil, fmt.Errorf("mapi: NewClient: sign type %s needs WithPrivateKey or WithSigner", c.signType)
+	}
+	if c.signType == SignTypeMD5 && c.keys.md5Key == "" {
+		return nil, errors.New("mapi: NewClient: sign type MD5 needs WithMD5Key")
+	}
+	c.orderSignType = s.orderSignType
+	if c.orderSignType == "" {
+		c.orderSignType = SignTypeRSA
+	}
+	if c.orderSignType != SignTypeRSA && c.orderSignType != SignTypeRSA2 {
+		return nil, fmt.Errorf("mapi: NewClient: WithAppOrderSignType: %q: the App order string is signed with RSA or RSA2 only", c.orderSignType)
+	}
+
+	gw := s.gateway
+	if gw == "" {
+		gw = GatewayProduction
+	}
+	u, err := parseGateway(gw)
+	if err != nil {
+		return nil, err
+	}
+	c.gateway = u
+	c.http = c.newRetryClient(s.httpClient, s.attemptTimeout)
+	return c, nil
+}
+
+// PartnerID returns the merchant's partner ID.
+func (c *Client) PartnerID() string { return c.partner }
+
+// SignType returns the sign type of gateway calls.
+func (c *Client) SignType() SignType { return c.signType }
+
+// Gateway returns the gateway URL.
+func (c *Client) Gateway() string { return c.gateway.String() }
+
+// String describes the client without key material.
+func (c *Client) String() string {
+	return fmt.Sprintf("mapi.Client{partner: %s, signType: %s, gateway: %s}", c.partner, c.signType, c.gateway)
+}
+
+// GoString keeps keys out of %#v output.
+func (c *Client) GoString() string { return c.String() }
+
+func checkPID(field, id string) error {
+	if len(id) != 16 || !strings.HasPrefix(id, "2088") || strings.Trim(id, "0123456789") != "" {
+		return invalid(field, "%q is not a partner ID (16 digits starting with 2088)", truncate(id, 40))
+	}
+	return nil
+}
+
+func parseGateway(s string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, fmt.Errorf("mapi: NewClient: gateway %q is not an http(s) URL", s)
+	}
+	if u.Scheme == "http" {
+		host := u.Hostname()
+		ip := net.ParseIP(host)
+		if host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return nil, fmt.Errorf("mapi: NewClient: gateway %q uses plain http; only loopback test servers may", s)
+		}
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("mapi: NewClient: gateway %q must not have a query or fragment", s)
+	}
+	return u, nil
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
