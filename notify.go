@@ -265,7 +265,7 @@ func notifyDecode(body []byte) (*Notification, error) {
 // Decode unmarshals the raw body into v, for fields this package does not
 // model (settlementQuote, paymentResultInfo, acquirerInfo, ...) and for
 // notification types it does not know.
-func (n *Notification) Decode(v any) error {
+func (n Notification) Decode(v any) error {
 	return json.Unmarshal(n.Raw, v)
 }
 
@@ -284,7 +284,7 @@ func (n *Notification) Decode(v any) error {
 // other notification types the key is the type followed by "sha256/" and
 // the SHA-256 of the raw body in hex, which is stable as long as Antom resends
 // the same bytes. The format is stable across versions of this package.
-func (n *Notification) DedupeKey() string {
+func (n Notification) DedupeKey() string {
 	var parts []string
 	switch {
 	case n.Payment != nil:
@@ -307,10 +307,7 @@ func (n *Notification) DedupeKey() string {
 }
 
 // String describes n by type, IDs and result, never by its body.
-func (n *Notification) String() string {
-	if n == nil {
-		return "alipay.Notification(nil)"
-	}
+func (n Notification) String() string {
 	var b strings.Builder
 	b.WriteString("alipay.Notification{")
 	for i, a := range n.logAttrs() {
@@ -326,17 +323,14 @@ func (n *Notification) String() string {
 }
 
 // GoString keeps the body out of %#v output.
-func (n *Notification) GoString() string { return n.String() }
+func (n Notification) GoString() string { return n.String() }
 
 // LogValue makes slog log n by type, IDs and result, never by its body.
-func (n *Notification) LogValue() slog.Value {
-	if n == nil {
-		return slog.StringValue("<nil>")
-	}
+func (n Notification) LogValue() slog.Value {
 	return slog.GroupValue(n.logAttrs()...)
 }
 
-func (n *Notification) logAttrs() []slog.Attr {
+func (n Notification) logAttrs() []slog.Attr {
 	attrs := []slog.Attr{slog.String("notifyType", string(n.NotifyType))}
 	add := func(key, v string) {
 		if v != "" {
