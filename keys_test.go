@@ -21,7 +21,7 @@ import (
 
 // keyForms holds one RSA key pair in every format merchants paste.
 type keyForms struct {
-	priv *rsa.PrivateKey
+	priv                                              *rsa.PrivateKey
 	pkcs8DER, pkcs1DER, spkiDER, pkcs1PubDER, certDER []byte
 }
 
