@@ -1,0 +1,50 @@
+package alipaytest
+
+import "slices"
+
+// method is a payment method the fake offers.
+type method struct {
+	typ        string
+	category   string
+	regions    []string
+	currencies []string
+	terminals  []string // terminal types it accepts
+	appID      string   // Android package of the wallet app, for APP and WAP
+}
+
+var allTerminals = []string{"WEB", "WAP", "APP", "MINI_APP"}
+
+// methods is the fake's catalogue. The app identifiers are the wallets'
+// public Android package names; the currency lists are a plausible subset.
+var methods = []method{
+	{typ: "ALIPAY_CN", category: "WALLET", regions: []string{"CN"}, currencies: []string{"USD", "EUR", "GBP", "HKD", "SGD", "JPY", "KRW", "AUD", "CAD", "CNY"}, terminals: allTerminals, appID: "com.eg.android.AlipayGphone"},
+	{typ: "ALIPAY_HK", category: "WALLET", regions: []string{"HK"}, currencies: []string{"HKD", "USD"}, terminals: allTerminals, appID: "hk.alipay.wallet"},
+	{typ: "GCASH", category: "WALLET", regions: []string{"PH"}, currencies: []string{"PHP"}, terminals: allTerminals, appID: "com.globe.gcash.android"},
+	{typ: "DANA", category: "WALLET", regions: []string{"ID"}, currencies: []string{"IDR"}, terminals: allTerminals, appID: "id.dana"},
+	{typ: "KAKAOPAY", category: "WALLET", regions: []string{"KR"}, currencies: []string{"KRW"}, terminals: allTerminals, appID: "com.kakaopay.app"},
+	{typ: "TNG", category: "WALLET", regions: []string{"MY"}, currencies: []string{"MYR"}, terminals: allTerminals, appID: "my.com.tngdigital.ewallet"},
+	{typ: "TRUEMONEY", category: "WALLET", regions: []string{"TH"}, currencies: []string{"THB"}, terminals: allTerminals, appID: "th.co.truemoney.wallet"},
+	{typ: "CARD", category: "CARD", regions: []string{"GLOBAL"}, currencies: []string{"USD", "EUR", "GBP", "HKD", "SGD", "JPY", "AUD"}, terminals: allTerminals},
+	{typ: "SOFORT", category: "ONLINE_BANKING", regions: []string{"DE", "AT"}, currencies: []string{"EUR"}, terminals: []string{"WEB", "WAP"}},
+}
+
+func findMethod(typ string) (method, bool) {
+	for _, m := range methods {
+		if m.typ == typ {
+			return m, true
+		}
+	}
+	return method{}, false
+}
+
+func (m method) supportsCurrency(c string) bool { return slices.Contains(m.currencies, c) }
+func (m method) supportsTerminal(t string) bool { return slices.Contains(m.terminals, t) }
+func (m method) isWallet() bool                 { return m.appID != "" }
+
+func methodNames() []string {
+	names := make([]string, len(methods))
+	for i, m := range methods {
+		names[i] = m.typ
+	}
+	return names
+}
