@@ -65,15 +65,15 @@ type Option func(*settings)
 
 type settings struct {
 	seller, privateKey, alipayKey, alipayRSA2Key, md5Key, gateway string
-	signer                                                       crypto.Signer
-	signType, orderSignType                                      SignType
-	notifyVerify                                                 *bool
-	httpClient                                                   *http.Client
-	attemptTimeout                                               time.Duration
-	retry                                                        *alipay.RetryPolicy
-	logger                                                       *slog.Logger
-	maxNotify                                                    int64
-	now                                                          func() time.Time
+	signer                                                        crypto.Signer
+	signType, orderSignType                                       SignType
+	notifyVerify                                                  *bool
+	httpClient                                                    *http.Client
+	attemptTimeout                                                time.Duration
+	retry                                                         *alipay.RetryPolicy
+	logger                                                        *slog.Logger
+	maxNotify                                                     int64
+	now                                                           func() time.Time
 }
 
 // WithSellerID sets seller_id for App orders (a 2088 PID or the seller's

@@ -1,0 +1,216 @@
+package mapi
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"strings"
+	"time"
+)
+
+// FileRecord is one line of forex_compare_file (transactions) or
+// forex_liquidation_file (settlements), spec §3.6:
+//
+//	partner_transaction_id|amount|currency|transaction_time|settlement_time|type|service_charge|status|remarks
+type FileRecord struct {
+	PartnerTransactionID string // out_trade_no of a payment, out_return_no of a refund
+	Amount               string // decimal, in Currency
+	Currency             string
+	TransactionTime      time.Time // Beijing
+	SettlementTime       time.Time // zero when not settled
+	Type                 string    // P payment, R refund
+	ServiceCharge        string    // decimal
+	Status               string    // P paid, L liquidated (settled)
+	Remarks              string
+	Line                 int // line number in the file
+}
+
+// Record types and statuses of FileRecord.
+const (
+	RecordTypePayment   = "P"
+	RecordTypeRefund    = "R"
+	RecordStatusPaid    = "P"
+	RecordStatusSettled = "L"
+)
+
+// FileReader streams the records of a download file in constant memory.
+// Call Close when done.
+type FileReader struct {
+	lr      *lineReader
+	closer  io.Closer
+	service string
+	empty   bool
+}
+
+// NewFileReader reads a forex_compare_file or forex_liquidation_file body
+// (UTF-8 or GBK, '|'-separated). A body that is one of the gateway's text
+// messages is reported by Next: "No balance account data in the period" as
+// an empty file, any other (e.g. "Over 10 days to Date period") as an
+// *Error carrying it in Message.
+func NewFileReader(r io.Reader) *FileReader {
+	fr := &FileReader{lr: newLineReader(r, defaultMaxFileLineSize), service: "file download"}
+	if c, ok := r.(io.Closer); ok {
+		fr.closer = c
+	}
+	return fr
+}
+
+// Close closes the underlying body, if it is an io.Closer.
+func (fr *FileReader) Close() error {
+	if fr.closer != nil {
+		return fr.closer.Close()
+	}
+	return nil
+}
+
+// Next returns the next record, or io.EOF after the last.
+func (fr *FileReader) Next() (FileRecord, error) {
+	if fr.empty {
+		return FileRecord{}, io.EOF
+	}
+	for {
+		line, err := fr.lr.next()
+		if err != nil {
+			return FileRecord{}, err
+		}
+		s := strings.TrimSpace(strings.ReplaceAll(string(line), "\t", ""))
+		if s == "" {
+			continue
+		}
+		if !strings.Contains(s, "|") {
+			if fr.lr.line > 1 {
+				return FileRecord{}, fmt.Errorf("mapi: file line %d: no '|' separator", fr.lr.line)
+			}
+			if isNoDataMessage(s) {
+				fr.empty = true
+				return FileRecord{}, io.EOF
+			}
+			return FileRecord{}, &Error{Service: fr.service, Message: truncate(s, 200)}
+		}
+		return parseFileRecord(s, fr.lr.line)
+	}
+}
+
+// All iterates over the records; it stops after the first error.
+func (fr *FileReader) All() iter.Seq2[FileRecord, error] {
+	return func(yield func(FileRecord, error) bool) {
+		for {
+			rec, err := fr.Next()
+			if err == io.EOF {
+				return
+			}
+			if !yield(rec, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+func isNoDataMessage(s string) bool {
+	s = strings.ToLower(s)
+	return strings.Contains(s, "no balance account data") || strings.Contains(s, "no balance amount data")
+}
+
+func parseFileRecord(s string, line int) (FileRecord, error) {
+	f := strings.SplitN(s, "|", 9)
+	if len(f) < 8 {
+		return FileRecord{}, fmt.Errorf("mapi: file line %d: %d fields, want at least 8", line, len(f))
+	}
+	for i := range f {
+		f[i] = strings.TrimSpace(f[i])
+	}
+	r := FileRecord{
+		PartnerTransactionID: f[0],
+		Amount:               f[1],
+		Currency:             f[2],
+		Type:                 f[5],
+		ServiceCharge:        f[6],
+		Status:               f[7],
+		Line:                 line,
+	}
+	if len(f) == 9 {
+		r.Remarks = strings.TrimSuffix(f[8], "|")
+	}
+	bad := func(format string, args ...any) (FileRecord, error) {
+		return FileRecord{}, fmt.Errorf("mapi: file line %d: "+format, append([]any{line}, args...)...)
+	}
+	if r.PartnerTransactionID == "" {
+		return bad("empty partner_transaction_id")
+	}
+	if !isDecimal(r.Amount, true) {
+		return bad("amount %q is not a decimal", truncate(r.Amount, 20))
+	}
+	if r.ServiceCharge != "" && !isDecimal(r.ServiceCharge, true) {
+		return bad("service_charge %q is not a decimal", truncate(r.ServiceCharge, 20))
+	}
+	if len(r.Currency) != 3 {
+		return bad("currency %q is not a three-letter code", truncate(r.Currency, 10))
+	}
+	var err error
+	if r.TransactionTime, err = parseBeijing("transaction_time", f[3], layoutCompact); err != nil {
+		return bad("%v", err)
+	}
+	if r.SettlementTime, err = parseBeijing("settlement_time", f[4], layoutCompact); err != nil {
+		return bad("%v", err)
+	}
+	return r, nil
+}
+
+// CompareFile calls forex_compare_file for the transactions of start to end
+// (Beijing dates, at most 10 days apart, end before today) and streams the
+// answer. Close the reader when done.
+func (c *Client) CompareFile(ctx context.Context, start, end time.Time) (*FileReader, error) {
+	return c.downloadFile(ctx, "forex_compare_file", start, end)
+}
+
+// LiquidationFile calls forex_liquidation_file for the settlements of
+// start to end, like CompareFile.
+func (c *Client) LiquidationFile(ctx context.Context, start, end time.Time) (*FileReader, error) {
+	return c.downloadFile(ctx, "forex_liquidation_file", start, end)
+}
+
+func (c *Client) downloadFile(ctx context.Context, service string, start, end time.Time) (*FileReader, error) {
+	s, en := start.In(Beijing), end.In(Beijing)
+	sd := time.Date(s.Year(), s.Month(), s.Day(), 0, 0, 0, 0, Beijing)
+	ed := time.Date(en.Year(), en.Month(), en.Day(), 0, 0, 0, 0, Beijing)
+	if start.IsZero() || end.IsZero() {
+		return nil, invalid("start_date", "start and end dates are required")
+	}
+	if ed.Before(sd) {
+		return nil, invalid("end_date", "%s is before start_date %s", ed.Format(layoutDate), sd.Format(layoutDate))
+	}
+	if ed.Sub(sd) > 10*24*time.Hour {
+		return nil, invalid("end_date", "%s is more than 10 days after start_date %s", ed.Format(layoutDate), sd.Format(layoutDate))
+	}
+	e := &Error{Service: service}
+	p, err := c.signedParams(service, map[string]string{"start_date": sd.Format(layoutDate), "end_date": ed.Format(layoutDate)})
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.send(ctx, service, p, e)
+	if err != nil {
+		return nil, err
+	}
+	br := bufio.NewReaderSize(resp.Body, 4096)
+	head, _ := br.Peek(512)
+	if isXML(head) {
+		defer resp.Body.Close()
+		raw, err := readBounded(br, maxResponseBytes)
+		if err != nil {
+			e.Err = err
+			return nil, e
+		}
+		if _, err := c.checkEnvelope(raw, e); err != nil {
+			return nil, err
+		}
+		e.Err = errors.New("answered an XML envelope instead of the file")
+		return nil, e
+	}
+	fr := NewFileReader(br)
+	fr.closer = resp.Body
+	fr.service = service
+	return fr, nil
+}

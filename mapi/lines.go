@@ -1,0 +1,69 @@
+package mapi
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// ErrLineTooLong: a file line exceeded the line bound.
+var ErrLineTooLong = errors.New("mapi: file line too long")
+
+// lineReader reads a text file line by line in bounded memory, converting
+// each line to UTF-8: a line that is valid UTF-8 is kept, any other is
+// decoded as GBK, which Alipay's files use (spec §1.3, §6). GBK never uses
+// '\n' inside a character, so splitting first is safe.
+type lineReader struct {
+	br   *bufio.Reader
+	max  int
+	line int
+	gbk  bool // a line has been GBK so far: decode every later line too
+}
+
+func newLineReader(r io.Reader, max int) *lineReader {
+	return &lineReader{br: bufio.NewReaderSize(r, 4096), max: max}
+}
+
+// next returns the next line without its line ending, or io.EOF. The
+// returned slice is valid until the next call.
+func (lr *lineReader) next() ([]byte, error) {
+	var buf []byte
+	for {
+		chunk, err := lr.br.ReadSlice('\n')
+		if len(buf)+len(chunk) > lr.max {
+			return nil, fmt.Errorf("%w: line %d is over %d bytes", ErrLineTooLong, lr.line+1, lr.max)
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			buf = append(buf, chunk...)
+			continue
+		}
+		if buf != nil {
+			chunk = append(buf, chunk...)
+		}
+		if err == io.EOF && len(chunk) == 0 {
+			return nil, io.EOF
+		}
+		if err != nil && err != io.EOF {
+			return nil, err
+		}
+		lr.line++
+		chunk = bytes.TrimRight(chunk, "\r\n")
+		if lr.line == 1 {
+			chunk = bytes.TrimPrefix(chunk, []byte("\ufeff"))
+		}
+		if lr.gbk || !utf8.Valid(chunk) {
+			lr.gbk = true
+			dec, derr := simplifiedchinese.GBK.NewDecoder().Bytes(chunk)
+			if derr != nil {
+				return nil, fmt.Errorf("mapi: line %d is neither UTF-8 nor GBK", lr.line)
+			}
+			chunk = dec
+		}
+		return chunk, nil
+	}
+}

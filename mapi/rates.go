@@ -1,0 +1,113 @@
+package mapi
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Rate is one line of forex_rate_file (spec §3.5): the CNY price of one
+// unit of Currency ("6.5487" for USD), as Alipay's decimal string.
+type Rate struct {
+	Time     time.Time // Beijing
+	Currency string
+	Rate     string
+}
+
+// ExchangeRates calls forex_rate_file and returns today's rates. Alipay
+// changes them once a day between 9:00 and 11:00 Beijing time and allows
+// 100 calls a day: cache the answer.
+func (c *Client) ExchangeRates(ctx context.Context) ([]Rate, error) {
+	const service = "forex_rate_file"
+	raw, e, err := c.call(ctx, service, nil)
+	if err != nil {
+		return nil, err
+	}
+	if isXML(raw) {
+		if _, err := c.checkEnvelope(raw, e); err != nil {
+			return nil, err
+		}
+		e.Err = errors.New("answered an XML envelope instead of the rate file")
+		return nil, e
+	}
+	rates, err := ParseRates(bytes.NewReader(raw))
+	if err != nil {
+		var msg *fileMessageError
+		if errors.As(err, &msg) {
+			e.Message = msg.text
+			return nil, e
+		}
+		e.Err = err
+		return nil, e
+	}
+	return rates, nil
+}
+
+// fileMessageError is a text body that is a message, not data.
+type fileMessageError struct{ text string }
+
+func (e *fileMessageError) Error() string {
+	return fmt.Sprintf("mapi: the gateway answered %q", e.text)
+}
+
+// ParseRates parses a forex_rate_file body: lines Date|Time|Currency|Rate,
+// with or without a trailing '|', no header. A body that is a single
+// message such as "File empty" is an error carrying it.
+func ParseRates(r io.Reader) ([]Rate, error) {
+	lr := newLineReader(r, 1024)
+	var rates []Rate
+	for {
+		line, err := lr.next()
+		if err == io.EOF {
+			return rates, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		s := strings.TrimSpace(strings.ReplaceAll(string(line), "\t", ""))
+		if s == "" {
+			continue
+		}
+		if !strings.Contains(s, "|") {
+			if len(rates) == 0 {
+				return nil, &fileMessageError{truncate(s, 200)}
+			}
+			return nil, fmt.Errorf("mapi: rate file line %d: no '|' separator", lr.line)
+		}
+		f := strings.Split(strings.TrimSuffix(s, "|"), "|")
+		if len(f) < 4 {
+			return nil, fmt.Errorf("mapi: rate file line %d: %d fields, want Date|Time|Currency|Rate", lr.line, len(f))
+		}
+		for i := range f {
+			f[i] = strings.TrimSpace(f[i])
+		}
+		t, err := parseBeijing("rate time", f[0]+f[1], layoutCompact)
+		if err != nil {
+			return nil, fmt.Errorf("mapi: rate file line %d: %w", lr.line, err)
+		}
+		if len(f[2]) != 3 || strings.Trim(f[2], "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+			return nil, fmt.Errorf("mapi: rate file line %d: %q is not a currency code", lr.line, truncate(f[2], 10))
+		}
+		if !isDecimal(f[3], false) {
+			return nil, fmt.Errorf("mapi: rate file line %d: rate %q is not a decimal", lr.line, truncate(f[3], 20))
+		}
+		rates = append(rates, Rate{Time: t, Currency: f[2], Rate: f[3]})
+	}
+}
+
+// isDecimal reports whether s is digits with at most one inner point,
+// optionally signed when signed is true.
+func isDecimal(s string, signed bool) bool {
+	if signed {
+		s = strings.TrimPrefix(s, "-")
+	}
+	whole, frac, hasPoint := strings.Cut(s, ".")
+	if whole == "" || (hasPoint && frac == "") {
+		return false
+	}
+	return strings.Trim(whole, "0123456789") == "" && strings.Trim(frac, "0123456789") == ""
+}

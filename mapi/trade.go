@@ -1,0 +1,97 @@
+package mapi
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// QueryTradeRequest identifies a trade for single_trade_query: TradeNo
+// (Alipay's, preferred and faster) or OutTradeNo (the merchant's), or both.
+type QueryTradeRequest struct {
+	TradeNo    string
+	OutTradeNo string
+}
+
+// Trade is a trade as single_trade_query returns it (spec §3.2). Amounts
+// are Alipay's decimal strings; in the observed sandbox answer total_fee
+// and price are CNY amounts (spec §9.13). Fields holds every element.
+type Trade struct {
+	TradeNo      string
+	OutTradeNo   string
+	TradeStatus  TradeStatus
+	Subject      string
+	TotalFee     string
+	Price        string
+	Quantity     string
+	PaymentType  string // 100 for forex trades
+	BuyerID      string
+	BuyerEmail   string // masked by Alipay
+	SellerID     string
+	SellerEmail  string
+	GmtCreate    time.Time
+	GmtPayment   time.Time
+	GmtLastModif time.Time
+	GmtClose     time.Time
+	Fields       map[string]string
+}
+
+// QueryTrade calls single_trade_query. An unknown trade is an *Error with
+// Code TRADE_NOT_EXIST.
+func (c *Client) QueryTrade(ctx context.Context, req *QueryTradeRequest) (*Trade, error) {
+	if req == nil {
+		return nil, invalid("request", "is nil")
+	}
+	if req.TradeNo == "" && req.OutTradeNo == "" {
+		return nil, invalid("out_trade_no", "set trade_no or out_trade_no")
+	}
+	if err := maxLen("trade_no", req.TradeNo, 64); err != nil {
+		return nil, err
+	}
+	if err := maxLen("out_trade_no", req.OutTradeNo, 64); err != nil {
+		return nil, err
+	}
+	env, err := c.callXML(ctx, "single_trade_query", map[string]string{
+		"trade_no":     req.TradeNo,
+		"out_trade_no": req.OutTradeNo,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return decodeTrade(env.Response)
+}
+
+func decodeTrade(f map[string]string) (*Trade, error) {
+	t := &Trade{
+		TradeNo:     f["trade_no"],
+		OutTradeNo:  f["out_trade_no"],
+		TradeStatus: TradeStatus(f["trade_status"]),
+		Subject:     f["subject"],
+		TotalFee:    f["total_fee"],
+		Price:       f["price"],
+		Quantity:    f["quantity"],
+		PaymentType: f["payment_type"],
+		BuyerID:     f["buyer_id"],
+		BuyerEmail:  f["buyer_email"],
+		SellerID:    f["seller_id"],
+		SellerEmail: f["seller_email"],
+		Fields:      f,
+	}
+	if t.TradeStatus == "" || (t.TradeNo == "" && t.OutTradeNo == "") {
+		return nil, &Error{Service: "single_trade_query", Err: fmt.Errorf("response has no <trade> with trade_status and trade_no")}
+	}
+	for _, tf := range []struct {
+		name string
+		dst  *time.Time
+	}{
+		{"gmt_create", &t.GmtCreate}, {"gmt_payment", &t.GmtPayment},
+		{"gmt_last_modified_time", &t.GmtLastModif}, {"gmt_close", &t.GmtClose},
+	} {
+		v, err := parseBeijing(tf.name, f[tf.name], layoutDateTime)
+		if err != nil {
+			return nil, &Error{Service: "single_trade_query", Err: err}
+		}
+		*tf.dst = v
+	}
+	return t, nil
+}
