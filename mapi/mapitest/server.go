@@ -1,0 +1,186 @@
+// Package mapitest runs a fake Alipay MAPI gateway for tests and examples,
+// in the spirit of net/http/httptest.
+//
+// The server listens on loopback, verifies request signatures (RSA, RSA2,
+// MD5) like Alipay, answers signed XML, keeps trades and refunds, acts as
+// the Alipay app (Pay verifies an order string, marks the trade paid,
+// returns the signed synchronous result and posts the signed notification
+// to notify_url), answers notify_verify, serves the rate and download files,
+// writes <PID>_fptrade_<YYYYMMDD>.csv files, and can inject faults.
+package mapitest
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"time"
+
+	"github.com/xborderpay/alipay"
+	"github.com/xborderpay/alipay/mapi"
+)
+
+// Defaults of a new Server.
+const (
+	DefaultPartnerID = "2088101122136241"
+	DefaultMD5Key    = "760bdzec6y9goq7ctyx96ezkz78287de" // the public sandbox key of spec §2.6
+	// NotifyIDTTL is how long notify_verify answers true for a notify_id.
+	NotifyIDTTL = time.Minute
+)
+
+// Server is a fake MAPI gateway. Create it with NewServer and Close it
+// when done. It is safe for concurrent use.
+type Server struct {
+	// URL is the gateway URL to pass to mapi.WithGateway.
+	URL string
+
+	ts       *httptest.Server
+	partner  string
+	md5Key   string
+	keys     *rsaKeys
+	notifyST mapi.SignType
+	hc       *http.Client
+
+	mu         sync.Mutex
+	now        func() time.Time
+	trades     map[string]*Trade // by out_trade_no
+	byTradeNo  map[string]*Trade
+	refunds    map[string]*Refund // by out_return_no
+	notifyIDs  map[string]time.Time
+	deliveries []Delivery
+	rates      map[string]string // currency -> CNY per unit
+	seq        int
+	failNext   int // answer 503 without processing
+	loseNext   int // process, then answer 503
+}
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithPartnerID sets the partner ID the server accepts (default
+// DefaultPartnerID).
+func WithPartnerID(id string) Option { return func(s *Server) { s.partner = id } }
+
+// WithMD5Key sets the merchant's MD5 key (default DefaultMD5Key).
+func WithMD5Key(k string) Option { return func(s *Server) { s.md5Key = k } }
+
+// WithNotifySignType sets how notifications are signed (default RSA).
+func WithNotifySignType(t mapi.SignType) Option { return func(s *Server) { s.notifyST = t } }
+
+// WithClock sets the server's clock (trade times, notify_id expiry).
+func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
+
+// NewServer starts a fake gateway on 127.0.0.1. It panics only if the
+// test key pair cannot be generated or the listener cannot start, as
+// httptest does.
+func NewServer(opts ...Option) *Server {
+	mk, ak, err := testKeys()
+	if err != nil {
+		panic("mapitest: generating keys: " + err.Error())
+	}
+	s := &Server{
+		partner:   DefaultPartnerID,
+		md5Key:    DefaultMD5Key,
+		keys:      &rsaKeys{merchant: mk, alipay: ak},
+		notifyST:  mapi.SignTypeRSA,
+		now:       time.Now,
+		trades:    map[string]*Trade{},
+		byTradeNo: map[string]*Trade{},
+		refunds:   map[string]*Refund{},
+		notifyIDs: map[string]time.Time{},
+		rates:     map[string]string{"USD": "7.1234", "EUR": "7.7654", "HKD": "0.9123", "JPY": "0.048123", "GBP": "9.0123", "KRW": "0.005234"},
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/gateway.do", s.serveGateway)
+	s.ts = httptest.NewServer(mux)
+	s.URL = s.ts.URL + "/gateway.do"
+	s.hc = &http.Client{Timeout: 10 * time.Second}
+	return s
+}
+
+// Close shuts the server down.
+func (s *Server) Close() { s.ts.Close() }
+
+// PartnerID returns the partner ID the server accepts.
+func (s *Server) PartnerID() string { return s.partner }
+
+// MD5Key returns the merchant's MD5 key.
+func (s *Server) MD5Key() string { return s.md5Key }
+
+// MerchantPrivateKeyPEM returns the merchant's RSA private key (PKCS #8
+// PEM) whose public half the server verifies requests with.
+func (s *Server) MerchantPrivateKeyPEM() string { return privatePEM(s.keys.merchant) }
+
+// AlipayPublicKeyPEM returns the public key of the server's own signing key.
+func (s *Server) AlipayPublicKeyPEM() string { return publicPEM(&s.keys.alipay.PublicKey) }
+
+// Client returns a mapi.Client configured for this server: its partner ID,
+// both keys, the MD5 key, the gateway URL and no retry backoff. opts are
+// applied after these.
+func (s *Server) Client(opts ...mapi.Option) (*mapi.Client, error) {
+	base := []mapi.Option{
+		mapi.WithPrivateKey(s.MerchantPrivateKeyPEM()),
+		mapi.WithAlipayPublicKey(s.AlipayPublicKeyPEM()),
+		mapi.WithMD5Key(s.md5Key),
+		mapi.WithGateway(s.URL),
+		mapi.WithRetry(alipay.RetryPolicy{MaxAttempts: 3, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}),
+	}
+	return mapi.NewClient(s.partner, append(base, opts...)...)
+}
+
+// FailNext makes the next n gateway calls answer HTTP 503 without acting.
+func (s *Server) FailNext(n int) { s.mu.Lock(); s.failNext = n; s.mu.Unlock() }
+
+// LoseNextResponses makes the next n gateway calls act, then answer HTTP
+// 503 as if the response had been lost on the way back.
+func (s *Server) LoseNextResponses(n int) { s.mu.Lock(); s.loseNext = n; s.mu.Unlock() }
+
+// SetRate sets the CNY price of one unit of currency (a decimal string).
+func (s *Server) SetRate(currency, rate string) { s.mu.Lock(); s.rates[currency] = rate; s.mu.Unlock() }
+
+// Trade returns a copy of the trade with outTradeNo.
+func (s *Server) Trade(outTradeNo string) (Trade, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.trades[outTradeNo]
+	if !ok {
+		return Trade{}, false
+	}
+	return *t, true
+}
+
+// Deliveries returns every notification delivery attempt so far.
+func (s *Server) Deliveries() []Delivery {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Delivery(nil), s.deliveries...)
+}
+
+func (s *Server) nextID(prefix string) string {
+	s.seq++
+	return fmt.Sprintf("%s%s%010d", prefix, s.now().In(mapi.Beijing).Format("20060102"), s.seq)
+}
+
+// Resend posts the last notification of outTradeNo again, as Alipay does
+// until it is acknowledged, with the same notify_id.
+func (s *Server) Resend(ctx context.Context, outTradeNo string) (Delivery, error) {
+	s.mu.Lock()
+	var last *Delivery
+	for i := range s.deliveries {
+		if s.deliveries[i].OutTradeNo == outTradeNo {
+			last = &s.deliveries[i]
+		}
+	}
+	if last == nil {
+		s.mu.Unlock()
+		return Delivery{}, fmt.Errorf("mapitest: no notification for %q", outTradeNo)
+	}
+	d := Delivery{URL: last.URL, NotifyID: last.NotifyID, OutTradeNo: outTradeNo, Fields: last.Fields}
+	s.notifyIDs[d.NotifyID] = s.now()
+	s.mu.Unlock()
+	return s.deliver(ctx, d)
+}
