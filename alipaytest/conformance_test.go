@@ -1,6 +1,7 @@
 package alipaytest
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"io"
@@ -203,7 +204,7 @@ func TestConformanceNotificationSignature(t *testing.T) {
 	body["paymentNotifyUrl"] = merchant.URL + "/alipay/notify?shop=1"
 	c.post("pay", body).expect(t, "U", "PAYMENT_IN_PROCESS")
 	require.NoError(t, srv.CompletePayment("conf-notify"))
-	ds := srv.DeliverDue(t.Context())
+	ds := srv.DeliverDue(context.Background())
 	require.Len(t, ds, 1)
 	require.True(t, ds[0].Acknowledged)
 	require.Equal(t, 1, sink.count())

@@ -1,6 +1,7 @@
 package alipaytest
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -38,10 +39,10 @@ func TestNotificationRetrySchedule(t *testing.T) {
 	for i, off := range offsets {
 		if off > 0 {
 			clock.Set(epoch.Add(off - time.Second))
-			assert.Empty(t, srv.DeliverDue(t.Context()), "attempt %d must not come early", i+1)
+			assert.Empty(t, srv.DeliverDue(context.Background()), "attempt %d must not come early", i+1)
 			clock.Set(epoch.Add(off))
 		}
-		ds := srv.DeliverDue(t.Context())
+		ds := srv.DeliverDue(context.Background())
 		require.Len(t, ds, 1, "attempt %d", i+1)
 		assert.Equal(t, i+1, ds[0].Attempt)
 		assert.Equal(t, epoch.Add(off), ds[0].Time)
@@ -50,7 +51,7 @@ func TestNotificationRetrySchedule(t *testing.T) {
 	}
 	assert.Equal(t, 0, srv.PendingNotifications(), "Antom gives up after eight attempts")
 	clock.Advance(48 * time.Hour)
-	assert.Empty(t, srv.DeliverDue(t.Context()))
+	assert.Empty(t, srv.DeliverDue(context.Background()))
 	assert.Equal(t, 8, sink.count())
 	assert.Len(t, srv.Deliveries(), 8)
 }
@@ -64,16 +65,16 @@ func TestNotificationStopsWhenAcknowledged(t *testing.T) {
 	})
 	srv, clock, c := newFakeServer(t)
 	paidPayment(t, srv, c, "n-ack", notifyURL)
-	srv.DeliverDue(t.Context())
+	srv.DeliverDue(context.Background())
 	clock.Advance(2 * time.Minute)
-	srv.DeliverDue(t.Context())
+	srv.DeliverDue(context.Background())
 	clock.Advance(10 * time.Minute)
-	ds := srv.DeliverDue(t.Context())
+	ds := srv.DeliverDue(context.Background())
 	require.Len(t, ds, 1)
 	assert.True(t, ds[0].Acknowledged)
 	assert.Equal(t, 0, srv.PendingNotifications())
 	clock.Advance(24 * time.Hour)
-	assert.Empty(t, srv.DeliverDue(t.Context()))
+	assert.Empty(t, srv.DeliverDue(context.Background()))
 	assert.Equal(t, 3, sink.count())
 }
 
@@ -81,9 +82,9 @@ func TestIsAck(t *testing.T) {
 	for body, want := range map[string]bool{
 		Ack: true,
 		`{ "result" : { "resultStatus":"S", "resultMessage":"success", "resultCode":"SUCCESS" } }` + "\n": true,
-		`{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"Success"}}`:               false,
-		`{"result":{"resultCode":"SUCCESS","resultStatus":"S"}}`:                                         false,
-		`{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"}`:                          false,
+		`{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"Success"}}`:                false,
+		`{"result":{"resultCode":"SUCCESS","resultStatus":"S"}}`:                                          false,
+		`{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"}`:                           false,
 		`SUCCESS`: false,
 		``:        false,
 	} {
@@ -103,7 +104,7 @@ func TestNotificationBodies(t *testing.T) {
 	c.post("pay", payBody("n-fallback", "WEB")).expect(t, "U", "PAYMENT_IN_PROCESS")
 	require.NoError(t, srv.FailPayment("n-fallback"))
 
-	ds := srv.DeliverDue(t.Context())
+	ds := srv.DeliverDue(context.Background())
 	require.Len(t, ds, 3)
 	for _, d := range ds {
 		assert.True(t, d.Acknowledged)
@@ -145,7 +146,7 @@ func TestNotificationOnExpiryAndPending(t *testing.T) {
 	c.post("pay", b).expect(t, "U", "PAYMENT_IN_PROCESS")
 	require.NoError(t, srv.CompletePayment("n-pend"))
 	clock.Advance(DefaultPaymentExpiry)
-	ds := srv.DeliverDue(t.Context())
+	ds := srv.DeliverDue(context.Background())
 	require.Len(t, ds, 2)
 	kinds := map[string]string{}
 	for _, d := range ds {
@@ -174,7 +175,7 @@ func TestNotificationCapture(t *testing.T) {
 	pid := c.post("pay", b).expect(t, "U", "PAYMENT_IN_PROCESS").str("paymentId")
 	require.NoError(t, srv.CompletePayment("n-cap"))
 	c.post("capture", map[string]any{"captureRequestId": "cap", "paymentId": pid, "captureAmount": map[string]any{"currency": "USD", "value": "1000"}}).expect(t, "S", "SUCCESS")
-	ds := srv.DeliverDue(t.Context())
+	ds := srv.DeliverDue(context.Background())
 	require.Len(t, ds, 2)
 	assert.Equal(t, APINotifyCapture, ds[1].API)
 	assert.Equal(t, "cap", ds[1].RequestID)
@@ -187,7 +188,7 @@ func TestNotificationFaults(t *testing.T) {
 		srv, _, c := newFakeServer(t)
 		srv.InjectFault(APINotifyPayment, Fault{Kind: Duplicate})
 		paidPayment(t, srv, c, "f-dup", notifyURL)
-		ds := srv.DeliverDue(t.Context())
+		ds := srv.DeliverDue(context.Background())
 		require.Len(t, ds, 2)
 		assert.Equal(t, ds[0].Body, ds[1].Body)
 		assert.Equal(t, 2, sink.count())
@@ -198,11 +199,11 @@ func TestNotificationFaults(t *testing.T) {
 		srv, _, c := newFakeServer(t)
 		srv.InjectFault(APINotifyPayment, Fault{Kind: OutOfOrder})
 		pid := paidPayment(t, srv, c, "f-ooo", notifyURL)
-		assert.Empty(t, srv.DeliverDue(t.Context()), "held back")
+		assert.Empty(t, srv.DeliverDue(context.Background()), "held back")
 		b := refundBody("f-ooo-r", pid, "1")
 		b["refundNotifyUrl"] = notifyURL
 		c.post("refund", b).expect(t, "S", "SUCCESS")
-		ds := srv.DeliverDue(t.Context())
+		ds := srv.DeliverDue(context.Background())
 		require.Len(t, ds, 2)
 		assert.Equal(t, APINotifyRefund, ds[0].API, "the refund arrives before the payment it refunds")
 		assert.Equal(t, APINotifyPayment, ds[1].API)
@@ -212,21 +213,21 @@ func TestNotificationFaults(t *testing.T) {
 		srv, clock, c := newFakeServer(t)
 		srv.InjectFault(APINotifyPayment, Fault{Kind: OutOfOrder})
 		paidPayment(t, srv, c, "f-ooo2", notifyURL)
-		assert.Empty(t, srv.DeliverDue(t.Context()))
+		assert.Empty(t, srv.DeliverDue(context.Background()))
 		clock.Advance(2 * time.Minute)
-		require.Len(t, srv.DeliverDue(t.Context()), 1)
+		require.Len(t, srv.DeliverDue(context.Background()), 1)
 	})
 	t.Run("dropped", func(t *testing.T) {
 		sink, notifyURL := newSink(t, nil)
 		srv, clock, c := newFakeServer(t)
 		srv.InjectFault(APINotifyPayment, Fault{Kind: DropNotification})
 		paidPayment(t, srv, c, "f-drop", notifyURL)
-		ds := srv.DeliverDue(t.Context())
+		ds := srv.DeliverDue(context.Background())
 		require.Len(t, ds, 1)
 		assert.True(t, ds[0].Dropped)
 		assert.Equal(t, 0, sink.count())
 		clock.Advance(2 * time.Minute)
-		ds = srv.DeliverDue(t.Context())
+		ds = srv.DeliverDue(context.Background())
 		require.Len(t, ds, 1)
 		assert.Equal(t, 2, ds[0].Attempt)
 		assert.True(t, ds[0].Acknowledged)
@@ -236,7 +237,7 @@ func TestNotificationFaults(t *testing.T) {
 		srv, _, c := newFakeServer(t)
 		srv.InjectFault(APIRefund, Fault{Kind: Status500})
 		paidPayment(t, srv, c, "f-other", notifyURL)
-		require.Len(t, srv.DeliverDue(t.Context()), 1)
+		require.Len(t, srv.DeliverDue(context.Background()), 1)
 		assert.Equal(t, 1, sink.count())
 	})
 }
@@ -245,6 +246,6 @@ func TestNotificationsWithoutURLAreNotSent(t *testing.T) {
 	srv, _, c := newFakeServer(t)
 	c.post("pay", payBody("n-none", "WEB")).expect(t, "U", "PAYMENT_IN_PROCESS")
 	require.NoError(t, srv.CompletePayment("n-none"))
-	assert.Empty(t, srv.DeliverDue(t.Context()))
+	assert.Empty(t, srv.DeliverDue(context.Background()))
 	assert.Equal(t, 0, srv.PendingNotifications())
 }
