@@ -1,0 +1,214 @@
+package alipay
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// TransactionDetail reads the row as a line of a transaction details
+// report. transactionId, transactionAmountValue and transactionCurrency
+// are required; other missing columns are left empty. An amount with more
+// decimal places than its currency has is an error, never rounded.
+func (r ReportRow) TransactionDetail() (TransactionDetail, error) {
+	v := reportView{row: r}
+	d := TransactionDetail{
+		Line:                   r.line,
+		CustomerID:             v.str(ColumnCustomerID),
+		Acquirer:               v.str(ColumnAcquirer),
+		AcquirerReferenceNo:    v.str(ColumnAcquirerReferenceNo),
+		ReferenceMerchantID:    v.str(ColumnReferenceMerchantID),
+		ReferenceStoreID:       v.str(ColumnReferenceStoreID),
+		TransactionID:          v.required(ColumnTransactionID),
+		OriginalTransactionID:  v.str(ColumnOriginalTransactionID),
+		TransactionRequestID:   v.str(ColumnTransactionRequestID),
+		ReferenceTransactionID: v.str(ColumnReferenceTransactionID),
+		OrderDescription:       v.str(ColumnOrderDescription),
+		TransactionType:        TransactionType(v.str(ColumnTransactionType)),
+		PaymentMethodType:      v.str(ColumnPaymentMethodType),
+		Status:                 v.str(ColumnStatus),
+		TransactionTime:        v.time(ColumnTransactionTime),
+		TransactionAmount:      v.amount(ColumnTransactionAmountValue, ColumnTransactionCurrency),
+	}
+	d.Fees = v.fees(d.TransactionAmount.Currency)
+	if v.err != nil {
+		return TransactionDetail{}, v.err
+	}
+	return d, nil
+}
+
+// SettlementDetail reads the row as a line of a settlement details report.
+// settlementBatchId, transactionId and both amounts with their currencies
+// are required.
+func (r ReportRow) SettlementDetail() (SettlementDetail, error) {
+	v := reportView{row: r}
+	d := SettlementDetail{
+		Line:                   r.line,
+		SettlementBatchID:      v.required(ColumnSettlementBatchID),
+		CustomerID:             v.str(ColumnCustomerID),
+		Acquirer:               v.str(ColumnPSP),
+		AcquirerReferenceNo:    v.str(ColumnAcquirerReferenceNo),
+		ReferenceMerchantID:    v.str(ColumnReferenceMerchantID),
+		ReferenceStoreID:       v.str(ColumnReferenceStoreID),
+		TransactionID:          v.required(ColumnTransactionID),
+		OriginalTransactionID:  v.str(ColumnOriginalTransactionID),
+		TransactionRequestID:   v.str(ColumnTransactionRequestID),
+		ReferenceTransactionID: v.str(ColumnReferenceTransactionID),
+		TransactionType:        TransactionType(v.str(ColumnTransactionType)),
+		PaymentMethodType:      v.str(ColumnPaymentMethodType),
+		TransactionTime:        v.time(ColumnTransactionTime),
+		TransactionAmount:      v.amount(ColumnTransactionAmountValue, ColumnTransactionCurrency),
+		SettlementAmount:       v.amount(ColumnSettlementAmountValue, ColumnSettlementCurrency),
+		SettlementTime:         v.time(ColumnSettlementTime),
+	}
+	if d.Acquirer == "" {
+		d.Acquirer = v.str(ColumnAcquirer)
+	}
+	d.Fees = v.fees(d.SettlementAmount.Currency)
+	if v.err != nil {
+		return SettlementDetail{}, v.err
+	}
+	return d, nil
+}
+
+// SettlementSummary reads the row as a line of a settlement summary
+// report. settlementBatchId and the settlement amount with its currency are
+// required; transactionCount may be absent (then it is 0).
+func (r ReportRow) SettlementSummary() (SettlementSummary, error) {
+	v := reportView{row: r}
+	s := SettlementSummary{
+		Line:              r.line,
+		SettlementBatchID: v.required(ColumnSettlementBatchID),
+		CustomerID:        v.str(ColumnCustomerID),
+		Acquirer:          v.str(ColumnAcquirer),
+		SummaryType:       v.str(ColumnSummaryType),
+		SettlementTime:    v.time(ColumnSettlementTime),
+		TransactionCount:  v.count(ColumnTransactionCount),
+		SettlementAmount:  v.amount(ColumnSettlementAmountValue, ColumnSettlementCurrency),
+	}
+	if v.err != nil {
+		return SettlementSummary{}, v.err
+	}
+	return s, nil
+}
+
+// reportView reads typed values from a row, keeping the first error.
+type reportView struct {
+	row ReportRow
+	err error
+}
+
+func (v *reportView) fail(column string, err error) {
+	if v.err == nil {
+		v.err = &ReportError{Line: v.row.line, Column: column, Err: err}
+	}
+}
+
+func (v *reportView) str(column string) string { return v.row.Get(column) }
+
+var (
+	errReportColumnMissing = errors.New("column missing from the header")
+	errReportValueEmpty    = errors.New("value is empty")
+)
+
+func (v *reportView) required(column string) string {
+	s, ok := v.row.Lookup(column)
+	switch {
+	case !ok:
+		v.fail(column, errReportColumnMissing)
+	case s == "":
+		v.fail(column, errReportValueEmpty)
+	}
+	return s
+}
+
+// amount converts a major-unit decimal and its currency to an Amount in
+// minor units, exactly.
+func (v *reportView) amount(valueColumn, currencyColumn string) Amount {
+	value, currency := v.required(valueColumn), v.required(currencyColumn)
+	if v.err != nil {
+		return Amount{}
+	}
+	return v.convert(value, currency, valueColumn, currencyColumn)
+}
+
+func (v *reportView) convert(value, currency, valueColumn, currencyColumn string) Amount {
+	minor, err := DecimalToMinor(value, currency)
+	if err != nil {
+		column := valueColumn
+		if errors.Is(err, ErrMalformedCurrency) || errors.Is(err, ErrUnknownCurrency) || errors.Is(err, ErrNoMinorUnit) {
+			column = currencyColumn
+		}
+		v.fail(column, err)
+		return Amount{}
+	}
+	return Amount{Currency: currency, Value: strconv.FormatInt(minor, 10)}
+}
+
+// fees reads every fee column pair with a value; a fee without a currency
+// column is in fallback, the currency of the line's main amount.
+func (v *reportView) fees(fallback string) []ReportFee {
+	var fees []ReportFee
+	for _, f := range v.row.meta.fees {
+		value := v.row.fields[f.value]
+		if value == "" {
+			continue
+		}
+		currency, currencyColumn := fallback, ""
+		if f.curren >= 0 {
+			currency, currencyColumn = v.row.fields[f.curren], v.row.meta.header[f.curren]
+		}
+		a := v.convert(value, currency, v.row.meta.header[f.value], currencyColumn)
+		if v.err != nil {
+			return nil
+		}
+		fees = append(fees, ReportFee{Name: f.name, Amount: a})
+	}
+	return fees
+}
+
+func (v *reportView) count(column string) int64 {
+	s := v.str(column)
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || s[0] == '+' {
+		v.fail(column, fmt.Errorf("%s is not a count", amountQuote(s)))
+		return 0
+	}
+	return n
+}
+
+// reportTimeLayouts are the forms a report time is read in: RFC 3339 with
+// an offset first, then zone-less forms read in the reader's time zone.
+var reportTimeLayouts = []string{
+	"2006-01-02 15:04:05",
+	"2006-01-02T15:04:05",
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02T15:04:05.999999999",
+	"2006/01/02 15:04:05",
+	"2006-01-02",
+	"20060102",
+}
+
+func (v *reportView) time(column string) time.Time {
+	s := v.str(column)
+	if s == "" {
+		return time.Time{}
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t
+	}
+	if t, err := time.Parse("2006-01-02T15:04:05Z0700", s); err == nil {
+		return t
+	}
+	for _, layout := range reportTimeLayouts {
+		if t, err := time.ParseInLocation(layout, s, v.row.meta.loc); err == nil {
+			return t
+		}
+	}
+	v.fail(column, fmt.Errorf("%s is not a time (RFC 3339 or 2006-01-02 15:04:05)", amountQuote(s)))
+	return time.Time{}
+}
