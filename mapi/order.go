@@ -29,8 +29,11 @@ type AppOrder struct {
 	Currency   string `url:"currency"`            // settlement currency, e.g. USD (not CNY)
 	TotalFee   string `url:"total_fee,omitempty"` // amount in Currency
 	RMBFee     string `url:"rmb_fee,omitempty"`   // amount in CNY instead of TotalFee
-	NotifyURL  string `url:"notify_url"`          // where Alipay posts the notification, ≤ 200 characters, no query
-	ReturnURL  string `url:"return_url,omitempty"`
+	// NotifyURL is where Alipay posts the notification: ≤ 200 characters,
+	// no query. The API page marks it required, the docs' own example
+	// (spec §2.3) omits it; without it no notification is sent.
+	NotifyURL string `url:"notify_url,omitempty"`
+	ReturnURL string `url:"return_url,omitempty"`
 	// ItBPay is the unpaid-order timeout: 1m–15d as an integer with unit m,
 	// h or d ("30m", "2h", "1d"), or "1c" (close at 00:00 Beijing). Empty
 	// means Alipay's default, 30m.
@@ -138,11 +141,13 @@ func validateAppOrder(p map[string]string) error {
 	if err := required(p, "subject", 256); err != nil {
 		return err
 	}
-	if err := required(p, "notify_url", 200); err != nil {
-		return err
-	}
-	if err := checkNotifyURL("notify_url", p["notify_url"]); err != nil {
-		return err
+	if u := p["notify_url"]; u != "" {
+		if err := maxLen("notify_url", u, 200); err != nil {
+			return err
+		}
+		if err := checkNotifyURL("notify_url", u); err != nil {
+			return err
+		}
 	}
 	if u := p["return_url"]; u != "" {
 		if len(u) > 200 {
