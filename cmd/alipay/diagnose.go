@@ -137,10 +137,15 @@ func diagnose(p signedParts, antomKey, merchantKey *rsa.PublicKey) diagnosis {
 	}
 
 	var d diagnosis
-	if digest.hash != crypto.SHA256 {
-		d.details = append(d.details, fmt.Sprintf("The signature uses %s, not SHA-256: it was made with the legacy RSA (SHA1withRSA) scheme; Antom's AMS API uses RSA256 (SHA256withRSA).", digest.hash))
-	}
 	m, ok := searchContent(p, digest)
+	if digest.hash != crypto.SHA256 {
+		d.culprit = "the signature algorithm"
+		d.details = append(d.details, fmt.Sprintf("The signature uses %s, not SHA-256: it was made with the legacy RSA (SHA1withRSA) scheme, but Antom's AMS API uses RSA256 (SHA256withRSA). The key pair is right.", digest.hash))
+		if ok && len(m.changes) > 0 {
+			d.details = append(d.details, "In addition: "+strings.Join(m.changes, "; ")+".")
+		}
+		return d
+	}
 	if !ok {
 		d.culprit = "the signed content (most likely the body)"
 		d.details = append(d.details,

@@ -47,8 +47,8 @@ func (f *cmdFlags) printHelp(w io.Writer) {
 	fmt.Fprint(w, "\nExit status: 0 ok, 1 check failed, 2 usage error, 3 other error.\n")
 }
 
-// require returns a usage error naming the first flag in names left empty.
-func require(values map[string]string, names ...string) error {
+// requireFlags returns a usage error naming the first flag in names left empty.
+func requireFlags(values map[string]string, names ...string) error {
 	for _, n := range names {
 		if strings.TrimSpace(values[n]) == "" {
 			return usagef("flag -%s is required", n)

@@ -95,7 +95,7 @@ func parseHeaderBlock(data []byte, firstLine int) (*httpMessage, int, int, error
 			continue
 		}
 		name, value, ok := strings.Cut(text, ":")
-		if !ok || strings.TrimSpace(name) == "" || strings.ContainsAny(name, " \t") {
+		if !ok || !isToken(name) {
 			return nil, 0, 0, fmt.Errorf("line %d is not a header (Name: value); expected the start line, headers, a blank line, then the body", lineNo)
 		}
 		lastKey = textproto.CanonicalMIMEHeaderKey(name)
@@ -115,4 +115,20 @@ func (m *httpMessage) parseStartLine(text string) (messageKind, bool) {
 		return kindRequest, true
 	}
 	return kindUnknown, false
+}
+
+// isToken reports whether s is a valid header field name (RFC 9110 §5.1).
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range []byte(s) {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }

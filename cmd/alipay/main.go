@@ -86,7 +86,11 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *app {
 		stderr:     stderr,
 		now:        time.Now,
 		newKey:     func(bits int) (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, bits) },
-		httpClient: &http.Client{Timeout: 30 * time.Second},
+		httpClient: &http.Client{
+			Timeout: 30 * time.Second,
+			// Antom does not follow redirects; notify must see them.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
 	}
 }
 

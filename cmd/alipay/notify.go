@@ -14,7 +14,7 @@ import (
 )
 
 // notifyAck is Antom's documented acknowledgement, byte for byte (spec §2.9).
-const notifyAck = `{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"}}`
+const notifyAck = alipay.NotificationAck
 
 const notifyAbout = `Sends your server a notification signed the way Antom signs them, and checks
 the answer: Antom counts a notification as received only on HTTP 200 with the
@@ -36,10 +36,10 @@ func (a *app) notify(ctx context.Context, args []string) error {
 	keyFile := f.String("key", "", "`FILE` with the private key to sign with, standing in for Antom's")
 	clientID := f.String("client-id", "", "the client `ID` your server expects in Client-Id")
 	kind := f.String("type", "payment", "notification `type`: payment (PAYMENT_RESULT), refund (REFUND_RESULT) or capture (CAPTURE_RESULT)")
-	status := f.String("status", "success", "outcome to report: success or fail")
-	requestID := f.String("request-id", "", "paymentRequestId, refundRequestId or captureRequestId (default: TEST-<time>)")
-	id := f.String("id", "", "paymentId, refundId or captureId (default: derived from the time)")
-	paymentID := f.String("payment-id", "", "for -type capture: the paymentId captured (default: derived from the time)")
+	status := f.String("status", "success", "`outcome` to report: success or fail")
+	requestID := f.String("request-id", "", "paymentRequestId, refundRequestId or captureRequestId: the merchant's `ID` (default: TEST-<time>)")
+	id := f.String("id", "", "paymentId, refundId or captureId: Antom's `ID` (default: derived from the time)")
+	paymentID := f.String("payment-id", "", "for -type capture: the paymentId `ID` captured (default: derived from the time)")
 	amount := f.String("amount", "100", "amount `value` in minor units (100 = 1.00 USD)")
 	currency := f.String("currency", "USD", "ISO 4217 currency `code`")
 	bodyFile := f.String("body", "", "`FILE` with a body to send instead of a generated one")
@@ -49,7 +49,7 @@ func (a *app) notify(ctx context.Context, args []string) error {
 	if err := f.parse(a.stdout, args, 0); err != nil {
 		return err
 	}
-	if err := require(map[string]string{"url": *target, "key": *keyFile, "client-id": *clientID}, "url", "key", "client-id"); err != nil {
+	if err := requireFlags(map[string]string{"url": *target, "key": *keyFile, "client-id": *clientID}, "url", "key", "client-id"); err != nil {
 		return err
 	}
 	signURI, err := requestURIOf(*target)
@@ -143,7 +143,7 @@ func judgeAck(status int, body []byte) []string {
 	default:
 		problems = append(problems, fmt.Sprintf("The status is %d, not 200.", status))
 	}
-	if string(body) == notifyAck {
+	if status != http.StatusOK || string(body) == notifyAck {
 		return problems
 	}
 	var got, want any
@@ -173,6 +173,7 @@ func valueOr(v, fallback string) string {
 
 // clipBody shows at most n bytes of an answer body.
 func clipBody(b []byte, n int) string {
+	b = bytes.TrimRight(b, "\r\n")
 	if len(b) == 0 {
 		return "(empty)"
 	}

@@ -34,7 +34,7 @@ func (a *app) sign(ctx context.Context, args []string) error {
 	if err := f.parse(a.stdout, args, 0); err != nil {
 		return err
 	}
-	if err := require(map[string]string{"key": *keyFile, "client-id": *clientID, "uri": *uri, "body": *bodyFile},
+	if err := requireFlags(map[string]string{"key": *keyFile, "client-id": *clientID, "uri": *uri, "body": *bodyFile},
 		"key", "client-id", "uri", "body"); err != nil {
 		return err
 	}

@@ -41,7 +41,7 @@ func (a *app) verify(_ context.Context, args []string) error {
 	} else if f.NArg() > 0 {
 		return usagef("give the message file either with -in or as the argument, not both")
 	}
-	if err := require(map[string]string{"key": *keyFile, "in": *in}, "key", "in"); err != nil {
+	if err := requireFlags(map[string]string{"key": *keyFile, "in": *in}, "key", "in"); err != nil {
 		if *in == "" {
 			return usagef("no message file: give the saved response or notification as the argument")
 		}
