@@ -81,11 +81,11 @@ type app struct {
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *app {
 	return &app{
-		stdin:      stdin,
-		stdout:     stdout,
-		stderr:     stderr,
-		now:        time.Now,
-		newKey:     func(bits int) (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, bits) },
+		stdin:  stdin,
+		stdout: stdout,
+		stderr: stderr,
+		now:    time.Now,
+		newKey: func(bits int) (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, bits) },
 		httpClient: &http.Client{
 			Timeout: 30 * time.Second,
 			// Antom does not follow redirects; notify must see them.
