@@ -75,12 +75,21 @@ func (c *Client) logAttempt(_ retryablehttp.Logger, req *http.Request, attempt i
 
 // signedParams returns params plus service, partner, _input_charset, sign
 // and sign_type, signed with the client's gateway sign type.
+//
+// The file services (forex_rate_file, forex_compare_file,
+// forex_liquidation_file) go without _input_charset, as in the published
+// requests whose signatures are vectors M5 and M6 (spec §2.6): their
+// parameters are ASCII, so the charset changes nothing.
 func (c *Client) signedParams(service string, params map[string]string) (map[string]string, error) {
 	p := make(map[string]string, len(params)+5)
 	maps.Copy(p, params)
 	p["service"] = service
 	p["partner"] = c.partner
-	p["_input_charset"] = gatewayCharset
+	switch service {
+	case "forex_rate_file", "forex_compare_file", "forex_liquidation_file":
+	default:
+		p["_input_charset"] = gatewayCharset
+	}
 	sig, err := c.keys.sign(c.signType, PreSignString(p))
 	if err != nil {
 		return nil, err
@@ -102,8 +111,8 @@ func encodeForm(p map[string]string) string {
 	return v.Encode()
 }
 
-// send POSTs the signed form to the gateway (with _input_charset in the
-// URL, as the docs ask for POST) and returns the response with its body
+// send POSTs the signed form to the gateway (with any _input_charset
+// repeated in the URL, as the docs ask for POST) and returns the response with its body
 // unread. Transport errors and 5xx are retried; the same signed body is
 // sent every time, which is safe because every MAPI write is idempotent on
 // its merchant id (out_return_no).
@@ -114,7 +123,9 @@ func (c *Client) send(ctx context.Context, service string, p map[string]string, 
 	attempts := 0
 	ctx = context.WithValue(ctx, attemptsKey{}, &attempts)
 	u := *c.gateway
-	u.RawQuery = "_input_charset=" + gatewayCharset
+	if p["_input_charset"] != "" { // the docs ask for it in the URL of a POST
+		u.RawQuery = "_input_charset=" + p["_input_charset"]
+	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, u.String(), []byte(encodeForm(p)))
 	if err != nil {
 		e.Err = err
