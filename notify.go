@@ -90,8 +90,10 @@ func (c *Client) ParseNotification(r *http.Request) (*Notification, error) {
 //
 // If uri has a query and the signature does not verify over it, the path
 // alone is tried too: Antom's documentation does not settle whether the
-// query is part of the signed URI (spec open question 9). Both forms are
-// signed by Antom, so accepting either admits nothing unsigned.
+// query is part of the signed URI (spec open question 9; Antom's Java
+// sample verifies the path only). The method, path, client ID,
+// Request-Time and body stay covered by the signature either way; do not
+// act on query parameters of a notification.
 func (c *Client) VerifyNotification(method, uri string, h http.Header, body []byte) (*Notification, error) {
 	if method == "" {
 		return nil, errors.New("alipay: VerifyNotification: empty HTTP method")
