@@ -33,6 +33,7 @@ type payment struct {
 	redirectURL   string
 	notifyURL     string
 	manualCapture bool
+	paid          bool // reached SUCCESS, even if cancelled since
 
 	status        string
 	resultCode    string // paymentResultCode once FAIL
@@ -122,6 +123,7 @@ func (s *Server) finishLocked(p *payment, pay bool, now time.Time) error {
 		p.status = StatusSuccess
 		p.resultCode, p.resultMessage = "SUCCESS", "Success"
 		p.paymentTime = now
+		p.paid = true
 		s.charges[p.requestID]++
 		s.notifyPaymentLocked(p, "PAYMENT_RESULT")
 	}
