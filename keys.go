@@ -1,7 +1,6 @@
 package alipay
 
 import (
-	"crypto/dsa" //nolint:staticcheck // recognised only to name it in an error
 	"crypto/ecdh"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -163,8 +162,6 @@ func keyKind(k any) string {
 		return "EC"
 	case ed25519.PrivateKey, ed25519.PublicKey:
 		return "Ed25519"
-	case *dsa.PublicKey:
-		return "DSA"
 	default:
 		return fmt.Sprintf("%T", k)
 	}
