@@ -56,7 +56,7 @@ func (s *Server) consult(body []byte) (any, *apiError) {
 			o.DisableReason = "CHANNEL_NOT_SUPPORT_CURRENCY"
 		}
 		o.Logo.LogoName = m.typ
-		o.Logo.LogoURL = s.URL + "/logo/" + m.typ + ".svg"
+		o.Logo.LogoURL = s.linkBase() + "/logo/" + m.typ + ".svg"
 		resp.PaymentOptions = append(resp.PaymentOptions, o)
 	}
 	return resp, nil

@@ -2,6 +2,7 @@ package alipaytest
 
 import (
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -19,6 +20,15 @@ type settings struct {
 	notifyClient  *http.Client
 	schedule      []time.Duration
 	scheduleIsSet bool
+	publicURL     string
+}
+
+// WithPublicURL sets the base URL of the links the server hands out (the
+// cashier page at normalUrl, applinkUrl, logos) when browsers reach it
+// through another address, such as a logging proxy in front of it. The
+// default is the server's own URL.
+func WithPublicURL(baseURL string) Option {
+	return func(s *settings) { s.publicURL = strings.TrimSuffix(baseURL, "/") }
 }
 
 // WithClock replaces the server's clock (the real time by default). Pass a

@@ -178,7 +178,7 @@ func (s *Server) repeatPayLocked(p *payment, req *payRequest) (any, *apiError) {
 // normalUrl and applinkUrl; APP gets applinkUrl, schemeUrl and normalUrl;
 // wallets add appIdentifier for WAP and APP (spec §2.3, §5.1).
 func (s *Server) payAnswer(p *payment, m method) payResponse {
-	cashier := s.URL + "/cashier/" + url.PathEscape(p.id)
+	cashier := s.linkBase() + "/cashier/" + url.PathEscape(p.id)
 	r := payResponse{
 		Result:            wireResult{ResultCode: "PAYMENT_IN_PROCESS", ResultStatus: "U", ResultMessage: "payment in process"},
 		PaymentRequestID:  p.requestID,
@@ -187,7 +187,7 @@ func (s *Server) payAnswer(p *payment, m method) payResponse {
 		PaymentCreateTime: isoTime(p.createTime),
 		NormalURL:         cashier,
 	}
-	applink := s.URL + "/applink/" + url.PathEscape(p.id)
+	applink := s.linkBase() + "/applink/" + url.PathEscape(p.id)
 	switch p.terminalType {
 	case "WEB":
 		r.RedirectActionForm = &redirectActionForm{Method: "GET", RedirectURL: cashier}

@@ -235,6 +235,14 @@ func (s *Server) Client(opts ...alipay.Option) *alipay.Client {
 	return c
 }
 
+// linkBase is the base URL of the links in answers.
+func (s *Server) linkBase() string {
+	if s.opts.publicURL != "" {
+		return s.opts.publicURL
+	}
+	return s.URL
+}
+
 // now returns the server clock's time in the server's location.
 func (s *Server) now() time.Time { return s.clock.Now().In(s.loc) }
 

@@ -439,3 +439,19 @@ func TestFormatAmount(t *testing.T) {
 		assert.Equal(t, want, formatAmount(in))
 	}
 }
+
+func TestPublicURL(t *testing.T) {
+	_, _, c := newFakeServer(t, WithPublicURL("http://localhost:9999/"))
+	r := c.post("pay", payBody("pub", "APP")).expect(t, "U", "PAYMENT_IN_PROCESS")
+	assert.True(t, strings.HasPrefix(r.str("normalUrl"), "http://localhost:9999/cashier/"), r.str("normalUrl"))
+	assert.True(t, strings.HasPrefix(r.str("applinkUrl"), "http://localhost:9999/applink/"), r.str("applinkUrl"))
+}
+
+func TestStartAt(t *testing.T) {
+	srv := NewUnstartedServer()
+	require.NoError(t, srv.StartAt("127.0.0.1:0"))
+	defer srv.Close()
+	assert.True(t, strings.HasPrefix(srv.URL, "http://127.0.0.1:"), srv.URL)
+	newRawClient(t, srv).post("inquiryPayment", `{"paymentId":"x"}`).expect(t, "F", "ORDER_NOT_EXIST")
+	assert.Error(t, srv.StartAt("127.0.0.1:0"), "already started")
+}
