@@ -50,7 +50,7 @@ func main() {
 // a notify URL and notifications (offline only), and a buyer.
 type session struct {
 	client    *alipay.Client
-	notifyURL string                    // "" against the real sandbox
+	notifyURL string                      // "" against the real sandbox
 	notified  <-chan *alipay.Notification // nil against the real sandbox
 	// pay has the buyer pay at the given URL, and says what happened.
 	pay func(ctx context.Context, w io.Writer, payURL, paymentRequestID string) error
