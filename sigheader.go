@@ -59,14 +59,14 @@ func ParseSignatureHeader(v string) (SignatureHeader, error) {
 	}
 	var sigValue string
 	seen := map[string]bool{}
-	for _, part := range strings.Split(v, ",") {
+	for i, part := range strings.Split(v, ",") {
 		part = strings.TrimSpace(part)
 		if part == "" {
 			continue
 		}
 		key, val, ok := strings.Cut(part, "=")
 		if !ok {
-			return h, fmt.Errorf("%w: Signature header part %q is not key=value", ErrMalformedSignature, truncate(part, 24))
+			return h, fmt.Errorf("%w: Signature header part %d is not key=value", ErrMalformedSignature, i+1)
 		}
 		key = strings.ToLower(strings.TrimSpace(key))
 		val = strings.TrimSpace(val)
