@@ -149,6 +149,9 @@ func parseFileRecord(s string, line int) (FileRecord, error) {
 	if len(r.Currency) != 3 {
 		return bad("currency %q is not a three-letter code", truncate(r.Currency, 10))
 	}
+	if f[3] == "" {
+		return bad("empty transaction_time")
+	}
 	var err error
 	if r.TransactionTime, err = parseBeijing("transaction_time", f[3], layoutCompact); err != nil {
 		return bad("%v", err)
