@@ -26,8 +26,8 @@ The notification is signed over
   POST <path and query of -url>
   <client ID>.<Request-Time>.<body>
 with the private key in -key: the private half of the key your server uses as
-Antom's public key (for a local test, a pair from "alipay keygen", or the keys
-"alipay sandbox" prints). Point -url at a server you run, e.g. on localhost.
+Antom's public key (for a local test, a pair made with "alipay keygen").
+Point -url at a server you run, e.g. on localhost.
 `
 
 func (a *app) notify(ctx context.Context, args []string) error {
@@ -39,7 +39,7 @@ func (a *app) notify(ctx context.Context, args []string) error {
 	status := f.String("status", "success", "`outcome` to report: success or fail")
 	requestID := f.String("request-id", "", "paymentRequestId, refundRequestId or captureRequestId: the merchant's `ID` (default: TEST-<time>)")
 	id := f.String("id", "", "paymentId, refundId or captureId: Antom's `ID` (default: derived from the time)")
-	paymentID := f.String("payment-id", "", "for -type capture: the paymentId `ID` captured (default: derived from the time)")
+	paymentID := f.String("payment-id", "", "for -type capture: the `paymentId` of the captured payment (default: derived from the time)")
 	amount := f.String("amount", "100", "amount `value` in minor units (100 = 1.00 USD)")
 	currency := f.String("currency", "USD", "ISO 4217 currency `code`")
 	bodyFile := f.String("body", "", "`FILE` with a body to send instead of a generated one")

@@ -1,0 +1,215 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/xborderpay/alipay"
+)
+
+// syncBuffer is a bytes.Buffer that the sandbox's goroutines and the test
+// can share.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// sandbox is an "alipay sandbox" command running in process.
+type sandbox struct {
+	endpoint, clientID string
+	out                *syncBuffer
+	client             *alipay.Client
+	stop               func() int // stops the command and returns its exit code
+}
+
+var endpointLine = regexp.MustCompile(`(?m)^  endpoint\s+(http://\S+)`)
+var clientIDLine = regexp.MustCompile(`(?m)^  client ID\s+(\S+)`)
+
+// startSandbox runs "alipay sandbox" on a free loopback port until the test
+// ends, and returns an SDK client configured from what it printed.
+func startSandbox(t *testing.T) *sandbox {
+	t.Helper()
+	keys := t.TempDir()
+	out := &syncBuffer{}
+	var stderr syncBuffer
+	a := newApp(strings.NewReader(""), out, &stderr)
+	a.now = func() time.Time { return testNow }
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() { done <- a.run(ctx, []string{"sandbox", "-addr", "127.0.0.1:0", "-keys", keys}) }()
+	s := &sandbox{out: out}
+	var once sync.Once
+	code := -1
+	s.stop = func() int {
+		once.Do(func() {
+			cancel()
+			select {
+			case code = <-done:
+			case <-time.After(10 * time.Second):
+				t.Error("sandbox did not stop within 10 s of its context ending")
+			}
+		})
+		return code
+	}
+	t.Cleanup(func() { s.stop() })
+
+	require.Eventually(t, func() bool { return strings.Contains(out.String(), "\nLog:\n") }, 10*time.Second, 5*time.Millisecond,
+		"sandbox did not start: %s%s", out.String(), stderr.String())
+	m := endpointLine.FindStringSubmatch(out.String())
+	require.NotNil(t, m, out.String())
+	s.endpoint = m[1]
+	s.clientID = clientIDLine.FindStringSubmatch(out.String())[1]
+
+	priv, err := os.ReadFile(filepath.Join(keys, "merchant_private_key.pem"))
+	require.NoError(t, err)
+	pub, err := os.ReadFile(filepath.Join(keys, "antom_public_key.pem"))
+	require.NoError(t, err)
+	s.client, err = alipay.NewClient(s.clientID, alipay.WithPrivateKey(string(priv)), alipay.WithAlipayPublicKey(string(pub)),
+		alipay.WithEndpoint(s.endpoint), alipay.WithRetry(alipay.NoRetry))
+	require.NoError(t, err)
+	return s
+}
+
+// merchantSite is the merchant's side of a checkout: a notification
+// endpoint built with the SDK and a result page the cashier sends the
+// buyer back to.
+type merchantSite struct {
+	*httptest.Server
+	notified chan *alipay.Notification
+}
+
+func newMerchantSite(t *testing.T, c *alipay.Client) *merchantSite {
+	t.Helper()
+	m := &merchantSite{notified: make(chan *alipay.Notification, 8)}
+	mux := http.NewServeMux()
+	mux.Handle("/alipay/notify", c.NotificationHandler(func(_ context.Context, n *alipay.Notification) error {
+		m.notified <- n
+		return nil
+	}))
+	mux.HandleFunc("/result", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, `<!DOCTYPE html><title>Thank you</title><h1 id="thanks">Thank you</h1>`)
+	})
+	m.Server = httptest.NewServer(mux)
+	t.Cleanup(m.Close)
+	return m
+}
+
+// pay starts a WEB cashier payment and returns its cashier page URL.
+func (s *sandbox) pay(t *testing.T, site *merchantSite, requestID string) string {
+	t.Helper()
+	env := alipay.Env{TerminalType: alipay.TerminalTypeWeb}
+	resp, err := s.client.Pay(context.Background(), &alipay.PayRequest{
+		PaymentRequestID:   requestID,
+		Order:              alipay.Order{ReferenceOrderID: "order-" + requestID, OrderDescription: "Tea set", OrderAmount: alipay.Amount{Currency: "USD", Value: "1025"}},
+		PaymentAmount:      alipay.Amount{Currency: "USD", Value: "1025"},
+		PaymentMethod:      alipay.PaymentMethod{PaymentMethodType: alipay.PaymentMethodTypeAlipayHK},
+		PaymentRedirectURL: site.URL + "/result",
+		PaymentNotifyURL:   site.URL + "/alipay/notify",
+		Env:                env,
+	})
+	require.NoError(t, err)
+	cashier := resp.RedirectURL(env)
+	require.True(t, strings.HasPrefix(cashier, s.endpoint+"/cashier/"), "the cashier page goes through the logging front: %s", cashier)
+	return cashier
+}
+
+func (s *sandbox) requireSuccess(t *testing.T, site *merchantSite, requestID string) {
+	t.Helper()
+	select {
+	case n := <-site.notified:
+		assert.Equal(t, alipay.NotifyTypePaymentResult, n.NotifyType)
+		require.NotNil(t, n.Payment)
+		assert.Equal(t, requestID, n.Payment.PaymentRequestID)
+		assert.Equal(t, alipay.ResultStatusSuccess, n.Result.ResultStatus)
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no notification reached the merchant; sandbox log:\n%s", s.out.String())
+	}
+	// The sandbox logs the delivery once the merchant's answer is back.
+	require.Eventually(t, func() bool {
+		return strings.Contains(s.out.String(), requestID+" → "+site.URL+"/alipay/notify: 200, acknowledged")
+	},
+		10*time.Second, 5*time.Millisecond)
+	inq, err := s.client.InquiryPayment(context.Background(), &alipay.InquiryPaymentRequest{PaymentRequestID: requestID})
+	require.NoError(t, err)
+	assert.Equal(t, alipay.PaymentStatusSuccess, inq.PaymentStatus)
+}
+
+// TestSandbox_checkoutOverHTTP pays through the cashier page with plain
+// HTTP, as a browser would without JavaScript, and checks the log.
+func TestSandbox_checkoutOverHTTP(t *testing.T) {
+	s := startSandbox(t)
+	site := newMerchantSite(t, s.client)
+	cashier := s.pay(t, site, "ORD-HTTP-1")
+
+	page, err := http.Get(cashier)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(page.Body)
+	page.Body.Close()
+	require.Equal(t, http.StatusOK, page.StatusCode)
+	assert.Contains(t, string(body), `id="pay"`)
+
+	resp, err := http.PostForm(cashier, url.Values{"action": {"pay"}})
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, site.URL+"/result", resp.Request.URL.String(), "paying leads back to paymentRedirectUrl")
+
+	s.requireSuccess(t, site, "ORD-HTTP-1")
+	require.Equal(t, exitOK, s.stop())
+
+	log := s.out.String()
+	for _, want := range []string{
+		"08:30:00.123 API     pay            paymentRequestId=ORD-HTTP-1 10.25 USD → 200 U PAYMENT_IN_PROCESS\n",
+		"CASHIER get page 2026112219401080",
+		"CASHIER pay 2026112219401080",
+		"NOTIFY  notifyType=PAYMENT_RESULT paymentRequestId=ORD-HTTP-1 → " + site.URL + "/alipay/notify: 200, acknowledged\n",
+		"API     inquiryPayment paymentRequestId=ORD-HTTP-1 → 200 S SUCCESS\n",
+		"08:30:00.123 sandbox stopped\n",
+	} {
+		assert.Contains(t, log, want)
+	}
+	normalized := strings.NewReplacer(s.endpoint, "$ENDPOINT", s.clientID, "$CLIENT_ID", site.URL, "$SITE").Replace(log)
+	normalized = regexp.MustCompile(`/\S+/(\S+\.pem)`).ReplaceAllString(normalized, "$$KEYS/$1")
+	normalized = regexp.MustCompile(` {2,}`).ReplaceAllString(normalized, "  ") // column widths follow the temporary paths
+	checkGolden(t, "sandbox_checkout", normalized)
+}
+
+func TestSandbox_usage(t *testing.T) {
+	r := runApp(t, "", "sandbox", "-notify-url", "ftp://x")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, `-notify-url "ftp://x" is not an http:// or https:// URL`)
+
+	busy, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer busy.Close()
+	r = runApp(t, "", "sandbox", "-addr", busy.Addr().String())
+	assert.Equal(t, exitError, r.code)
+	assert.Contains(t, r.stderr, "alipay sandbox: listening on "+busy.Addr().String())
+}
