@@ -1,6 +1,7 @@
 package alipay
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"io"
@@ -27,7 +28,7 @@ func readAllRows(rr *ReportReader) ([]ReportRow, error) {
 		if err != nil {
 			return rows, err
 		}
-		rows = append(rows, row)
+		rows = append(rows, row.Clone())
 	}
 	return rows, nil
 }
@@ -46,7 +47,7 @@ func TestReportReaderTransactionDetailsFile(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, rows, 5)
 
-	// Rows stay valid after the reader moves on.
+	// Cloned rows stay valid after the reader moves on.
 	assert.Equal(t, "20261120114010800100188000000001", rows[0].Get("transactionId"))
 	assert.Equal(t, "20261120114010800100188000000001", rows[0].Get("TRANSACTIONID"), "case-insensitive")
 	assert.Equal(t, "PAYMENT", rows[0].Get("transactionType"), "header says TransactionType")
@@ -186,7 +187,8 @@ func TestReportReaderCases(t *testing.T) {
 		{name: "empty report", in: "a,b\n<END>\n"},
 		{name: "only END", in: "<END>\n"},
 		{name: "quoted", in: "a,b\n\"x,\"\"y\"\"\",\"l1\r\nl2\"\n<END>\n", values: [][]string{{`x,"y"`, "l1\nl2"}}},
-		{name: "spaces around quotes", in: "a,b\n  \"x, y\",  z  \n<END>\n", values: [][]string{{"x, y", "z"}}},
+		{name: "spaces inside quotes", in: "a,b\n\"  x, y \",  z  \n<END>\n", values: [][]string{{"x, y", "z"}}},
+		{name: "space before quote", in: "a,b\n1, \"x\"\n<END>\n", err: csv.ErrBareQuote, line: 2},
 		{name: "empty input", in: "", err: ErrReportTruncated, line: 1},
 		{name: "header only", in: "a,b\n", err: ErrReportTruncated, line: 2},
 		{name: "no END", in: "a,b\n1,2\n", err: ErrReportTruncated, line: 3},
@@ -361,4 +363,68 @@ func TestReportWriterReaderRoundTrip(t *testing.T) {
 	assert.Equal(t, ss, gotSS)
 	_, err = rr.Next()
 	assert.Equal(t, io.EOF, err)
+}
+
+func TestReportRowStaleUse(t *testing.T) {
+	rr := NewReportReader(strings.NewReader("a\n1\n2\n<END>\n"))
+	first, err := rr.Next()
+	require.NoError(t, err)
+	kept := first.Clone()
+	assert.Equal(t, "1", first.Get("a"))
+	second, err := rr.Next()
+	require.NoError(t, err)
+	assert.Equal(t, "2", second.Get("a"))
+	assert.Equal(t, "1", kept.Get("a"))
+	assert.PanicsWithValue(t, "alipay: ReportRow used after its ReportReader read another row; use ReportRow.Clone to keep rows",
+		func() { first.Get("a") })
+	assert.Panics(t, func() { _, _ = first.TransactionDetail() })
+	assert.Equal(t, "", ReportRow{}.Get("a"), "zero row")
+}
+
+func FuzzReportReader(f *testing.F) {
+	for _, name := range []string{"transaction_details.csv", "settlement_details.csv", "settlement_summary.csv", "truncated.csv", "after_end.csv", "bad_amount.csv"} {
+		data, err := os.ReadFile("testdata/reports/" + name)
+		require.NoError(f, err)
+		f.Add(data)
+	}
+	f.Add([]byte("a,b\n\"x\"\"\",\"l1\r\nl2\"\n<END>\n"))
+	f.Add([]byte("\ufeff<END>"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rr := NewReportReader(bytes.NewReader(data))
+		kind, err := rr.Kind()
+		header, herr := rr.Header()
+		if (err == nil) != (herr == nil) {
+			t.Fatalf("Kind error %v, Header error %v", err, herr)
+		}
+		if err == nil && kind != DetectReportKind(header) {
+			t.Fatalf("kind %q for header %q", kind, header)
+		}
+		for i := 0; ; i++ {
+			row, err := rr.Next()
+			if err == io.EOF {
+				if !bytes.Contains(data, []byte(reportEndMarker)) {
+					t.Fatal("complete report without <END>")
+				}
+				return
+			}
+			if err != nil {
+				var re *ReportError
+				if !errors.As(err, &re) || re.Line < 1 {
+					t.Fatalf("error %v is not a *ReportError with a line", err)
+				}
+				return
+			}
+			if len(row.Values()) != len(header) {
+				t.Fatalf("row %d has %d values, header %d", i, len(row.Values()), len(header))
+			}
+			for _, view := range []func(ReportRow) error{tdView, sdView, ssView} {
+				if err := view(row); err != nil {
+					var re *ReportError
+					if !errors.As(err, &re) || re.Line != row.Line() {
+						t.Fatalf("view error %v does not carry the row's line %d", err, row.Line())
+					}
+				}
+			}
+		}
+	})
 }

@@ -5,12 +5,32 @@ import (
 	"time"
 )
 
-// ReportRow is one line of a report. It stays valid after the reader moves
-// on, so rows may be kept.
+// ReportRow is one line of a report. A row returned by ReportReader is
+// valid until the reader reads the next one: it shares the reader's
+// storage, which is what lets the reader run at the speed of encoding/csv.
+// Clone it to keep it; using a stale row panics.
 type ReportRow struct {
 	fields []string
 	meta   *reportMeta
 	line   int
+	src    *ReportReader // nil for a cloned row
+	gen    uint64
+}
+
+// Clone returns a copy of r that stays valid after the reader moves on.
+func (r ReportRow) Clone() ReportRow {
+	r.check()
+	r.fields = append([]string(nil), r.fields...)
+	r.src, r.gen = nil, 0
+	return r
+}
+
+// check panics if r was overwritten by a later row of its reader: that is
+// a bug in the caller, and returning another row's values would hide it.
+func (r ReportRow) check() {
+	if r.src != nil && r.src.gen != r.gen {
+		panic("alipay: ReportRow used after its ReportReader read another row; use ReportRow.Clone to keep rows")
+	}
 }
 
 // Get returns the value of the named column, spaces trimmed, or "" if the
@@ -25,6 +45,7 @@ func (r ReportRow) Lookup(name string) (string, bool) {
 	if r.meta == nil {
 		return "", false
 	}
+	r.check()
 	i := r.meta.index(name)
 	if i < 0 {
 		return "", false
@@ -36,7 +57,10 @@ func (r ReportRow) Lookup(name string) (string, bool) {
 func (r ReportRow) Line() int { return r.line }
 
 // Values returns the row's values in header order.
-func (r ReportRow) Values() []string { return append([]string(nil), r.fields...) }
+func (r ReportRow) Values() []string {
+	r.check()
+	return append([]string(nil), r.fields...)
+}
 
 // Kind returns the kind of report the row belongs to.
 func (r ReportRow) Kind() ReportKind {
