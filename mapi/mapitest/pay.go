@@ -132,7 +132,7 @@ func (s *Server) createPaidTrade(p map[string]string, order string) (*Trade, err
 	}
 	now := s.now().In(mapi.Beijing).Truncate(time.Second)
 	t := &Trade{
-		TradeNo: s.nextID("2026"), OutTradeNo: p["out_trade_no"], Subject: p["subject"],
+		TradeNo: s.nextID("22001"), OutTradeNo: p["out_trade_no"], Subject: p["subject"],
 		Currency: p["currency"], TotalFee: p["total_fee"], RMBFee: p["rmb_fee"], ForexRate: rate,
 		Status: mapi.TradeStatusFinished, NotifyURL: p["notify_url"], Created: now, Paid: now, order: order,
 	}

@@ -160,9 +160,12 @@ func (s *Server) Deliveries() []Delivery {
 	return append([]Delivery(nil), s.deliveries...)
 }
 
+// nextID returns a new id: prefix, the Beijing date, a sequence number.
+// Trade numbers use prefix "22001", which makes them 28 digits like
+// Alipay's.
 func (s *Server) nextID(prefix string) string {
 	s.seq++
-	return fmt.Sprintf("%s%s%010d", prefix, s.now().In(mapi.Beijing).Format("20060102"), s.seq)
+	return fmt.Sprintf("%s%s%015d", s.now().In(mapi.Beijing).Format("20060102"), prefix, s.seq)
 }
 
 // Resend posts the last notification of outTradeNo again, as Alipay does
