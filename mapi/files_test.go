@@ -79,7 +79,7 @@ func TestFileReader(t *testing.T) {
 func TestFileReaderErrors(t *testing.T) {
 	tests := []struct {
 		name, body, errPart string
-		message         bool
+		message             bool
 	}{
 		{"no data", "No balance account data in the period", "", false},
 		{"no data (amount)", "No balance amount data in the period\n", "", false},

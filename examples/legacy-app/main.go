@@ -38,7 +38,7 @@ func run(w io.Writer) error {
 	srv := mapitest.NewServer()
 	defer srv.Close()
 	c, err := mapi.NewClient(srv.PartnerID(),
-		mapi.WithPrivateKey(srv.MerchantPrivateKeyPEM()),  // signs the order string (RSA) and gateway calls (RSA2)
+		mapi.WithPrivateKey(srv.MerchantPrivateKeyPEM()),   // signs the order string (RSA) and gateway calls (RSA2)
 		mapi.WithAlipayPublicKey(srv.AlipayPublicKeyPEM()), // verifies notifications, results, responses
 		mapi.WithGateway(srv.URL),
 	)
