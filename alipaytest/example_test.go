@@ -3,6 +3,9 @@ package alipaytest_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"time"
 
 	"github.com/xborderpay/alipay"
@@ -78,4 +81,49 @@ func ExampleServer_InjectFault() {
 	_, err := c.InquiryPayment(context.Background(), &alipay.InquiryPaymentRequest{PaymentRequestID: "p-1"})
 	fmt.Println(alipay.IsUnknown(err))
 	// Output: true
+}
+
+func ExampleServer_DeliverDue() {
+	// The merchant's notification endpoint, failing at first.
+	calls := 0
+	merchant := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		if calls == 1 {
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		}
+		io.WriteString(w, alipaytest.Ack)
+	}))
+	defer merchant.Close()
+
+	clock := alipaytest.NewFakeClock(time.Date(2026, 1, 2, 10, 0, 0, 0, time.UTC))
+	srv := alipaytest.NewServer(alipaytest.WithClock(clock), alipaytest.WithManualNotifications(), alipaytest.WithNotifyURL(merchant.URL))
+	defer srv.Close()
+	ctx := context.Background()
+	_, err := srv.Client().Pay(ctx, &alipay.PayRequest{
+		PaymentRequestID:   "notified",
+		Order:              alipay.Order{OrderDescription: "Tea", OrderAmount: alipay.Amount{Currency: "USD", Value: "500"}},
+		PaymentAmount:      alipay.Amount{Currency: "USD", Value: "500"},
+		PaymentMethod:      alipay.PaymentMethod{PaymentMethodType: "ALIPAY_CN"},
+		PaymentRedirectURL: "https://shop.example/return",
+		Env:                alipay.Env{TerminalType: alipay.TerminalTypeWeb},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := srv.CompletePayment("notified"); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, d := range srv.DeliverDue(ctx) {
+		fmt.Println(d.Attempt, d.NotifyType, d.StatusCode, d.Acknowledged)
+	}
+	clock.Advance(2 * time.Minute) // Antom's second attempt comes 2 minutes later
+	for _, d := range srv.DeliverDue(ctx) {
+		fmt.Println(d.Attempt, d.NotifyType, d.StatusCode, d.Acknowledged)
+	}
+	// Output:
+	// 1 PAYMENT_RESULT 503 false
+	// 2 PAYMENT_RESULT 200 true
 }

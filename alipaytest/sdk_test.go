@@ -290,3 +290,42 @@ func TestSDKRandomFaults(t *testing.T) {
 		assert.Equal(t, 0, srv.Refunds(id+"-r9"))
 	}
 }
+
+func TestSDKConcurrentClients(t *testing.T) {
+	srv := alipaytest.NewServer()
+	defer srv.Close()
+	c := srv.Client()
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id := fmt.Sprintf("conc-%d", i)
+			pay, err := c.Pay(ctx, payRequest(id, webEnv))
+			if err != nil {
+				errs <- err
+				return
+			}
+			if err := srv.CompletePayment(id); err != nil {
+				errs <- err
+				return
+			}
+			for j := range 2 {
+				if _, err := c.Refund(ctx, &alipay.RefundRequest{RefundRequestID: fmt.Sprintf("%s-%d", id, j), PaymentID: pay.PaymentID, RefundAmount: usd("500")}); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	for i := range 20 {
+		assert.Equal(t, 1, srv.Charges(fmt.Sprintf("conc-%d", i)))
+		assert.Equal(t, 1, srv.Refunds(fmt.Sprintf("conc-%d-1", i)))
+	}
+}
