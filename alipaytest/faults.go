@@ -47,7 +47,9 @@ const (
 	DropNotification
 )
 
-// A Fault is a failure to inject into one API call or notification.
+// A Fault is a failure to inject into one API call or notification. A
+// notification fault given for an API call, or the other way round, is
+// ignored.
 type Fault struct {
 	Kind  FaultKind
 	Delay time.Duration // for Delay

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -100,7 +101,7 @@ func NewUnstartedServer(opts ...Option) *Server {
 		antom:        antom,
 		signer:       alipay.NewSigner(antom.private),
 		verifier:     alipay.NewVerifier(&merchant.private.PublicKey),
-		schedule:     RetrySchedule,
+		schedule:     slices.Clone(RetrySchedule),
 		payments:     map[string]*payment{},
 		paymentsByID: map[string]*payment{},
 		refunds:      map[string]*refund{},
