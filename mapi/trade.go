@@ -17,23 +17,23 @@ type QueryTradeRequest struct {
 // are Alipay's decimal strings; in the observed sandbox answer total_fee
 // and price are CNY amounts (spec §9.13). Fields holds every element.
 type Trade struct {
-	TradeNo      string
-	OutTradeNo   string
-	TradeStatus  TradeStatus
-	Subject      string
-	TotalFee     string
-	Price        string
-	Quantity     string
-	PaymentType  string // 100 for forex trades
-	BuyerID      string
-	BuyerEmail   string // masked by Alipay
-	SellerID     string
-	SellerEmail  string
-	GmtCreate    time.Time
-	GmtPayment   time.Time
-	GmtLastModif time.Time
-	GmtClose     time.Time
-	Fields       map[string]string
+	TradeNo         string
+	OutTradeNo      string
+	TradeStatus     TradeStatus
+	Subject         string
+	TotalFee        string
+	Price           string
+	Quantity        string
+	PaymentType     string // 100 for forex trades
+	BuyerID         string
+	BuyerEmail      string // masked by Alipay
+	SellerID        string
+	SellerEmail     string
+	GmtCreate       time.Time
+	GmtPayment      time.Time
+	GmtLastModified time.Time
+	GmtClose        time.Time
+	Fields          map[string]string
 }
 
 // QueryTrade calls single_trade_query. An unknown trade is an *Error with
@@ -85,7 +85,7 @@ func decodeTrade(f map[string]string) (*Trade, error) {
 		dst  *time.Time
 	}{
 		{"gmt_create", &t.GmtCreate}, {"gmt_payment", &t.GmtPayment},
-		{"gmt_last_modified_time", &t.GmtLastModif}, {"gmt_close", &t.GmtClose},
+		{"gmt_last_modified_time", &t.GmtLastModified}, {"gmt_close", &t.GmtClose},
 	} {
 		v, err := parseBeijing(tf.name, f[tf.name], layoutDateTime)
 		if err != nil {

@@ -1,0 +1,182 @@
+package mapitest_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/xborderpay/alipay/mapi"
+	"github.com/xborderpay/alipay/mapi/mapitest"
+)
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+func setup(t *testing.T, fn func(context.Context, *mapi.TradeNotification) error) (*mapitest.Server, *mapi.Client, *clock, string) {
+	t.Helper()
+	clk := &clock{t: time.Date(2026, 11, 21, 10, 0, 0, 0, mapi.Beijing)}
+	srv := mapitest.NewServer(mapitest.WithClock(clk.now))
+	t.Cleanup(srv.Close)
+	c, err := srv.Client()
+	require.NoError(t, err)
+	ts := httptest.NewServer(c.NotificationHandler(fn))
+	t.Cleanup(ts.Close)
+	return srv, c, clk, ts.URL
+}
+
+func ok(context.Context, *mapi.TradeNotification) error { return nil }
+
+func TestPayRejects(t *testing.T) {
+	srv, c, _, notifyURL := setup(t, ok)
+	order, err := c.AppOrderString(&mapi.AppOrder{OutTradeNo: "A", Subject: "s", Currency: "USD", TotalFee: "1", NotifyURL: notifyURL})
+	require.NoError(t, err)
+	other, err := c.AppOrderString(&mapi.AppOrder{OutTradeNo: "A", Subject: "s", Currency: "USD", TotalFee: "2", NotifyURL: notifyURL})
+	require.NoError(t, err)
+	wrongPartner, err := mapi.NewClient("2088000000000001", mapi.WithPrivateKey(srv.MerchantPrivateKeyPEM()))
+	require.NoError(t, err)
+	foreign, err := wrongPartner.AppOrderString(&mapi.AppOrder{OutTradeNo: "B", Subject: "s", Currency: "USD", TotalFee: "1"})
+	require.NoError(t, err)
+	unsupported, err := c.AppOrderString(&mapi.AppOrder{OutTradeNo: "C", Subject: "s", Currency: "SEK", TotalFee: "1"})
+	require.NoError(t, err)
+
+	_, err = srv.Pay(context.Background(), order)
+	require.NoError(t, err)
+	tests := []struct{ name, order, code string }{
+		{"tampered", strings.Replace(other, `total_fee="2.00"`, `total_fee="0.01"`, 1), "ALIN10070"},
+		{"garbage", "hello", "ALIN38173"},
+		{"wrong partner", foreign, "ALIN10129"},
+		{"same out_trade_no, other parameters", other, "ALIN42282"},
+		{"paid twice", order, "5000"},
+		{"unsupported currency", unsupported, "ILLEGAL_CURRENCY"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := srv.Pay(context.Background(), tt.order)
+			var ae *mapitest.AppError
+			require.True(t, errors.As(err, &ae), "got %v", err)
+			assert.Equal(t, tt.code, ae.Code)
+		})
+	}
+}
+
+func TestNotificationResendAndNotifyVerifyWindow(t *testing.T) {
+	fail := true
+	srv, c, clk, notifyURL := setup(t, func(context.Context, *mapi.TradeNotification) error {
+		if fail {
+			return errors.New("database unavailable")
+		}
+		return nil
+	})
+	order, err := c.AppOrderString(&mapi.AppOrder{OutTradeNo: "N", Subject: "s", Currency: "HKD", TotalFee: "8", NotifyURL: notifyURL})
+	require.NoError(t, err)
+	pay, err := srv.Pay(context.Background(), order)
+	require.NoError(t, err)
+	assert.False(t, pay.Delivery.Acked)
+	assert.Equal(t, 500, pay.Delivery.Status)
+	assert.Equal(t, "fail", pay.Delivery.Body)
+
+	fail = false
+	d, err := srv.Resend(context.Background(), "N")
+	require.NoError(t, err)
+	assert.True(t, d.Acked)
+	assert.Equal(t, pay.Delivery.NotifyID, d.NotifyID, "resends keep the notify_id")
+
+	// notify_verify answers false once the one-minute window has passed.
+	require.NoError(t, err)
+	err = c.NotifyVerify(context.Background(), d.NotifyID)
+	require.NoError(t, err)
+	clk.add(mapitest.NotifyIDTTL + time.Second)
+	err = c.NotifyVerify(context.Background(), d.NotifyID)
+	assert.ErrorIs(t, err, mapi.ErrNotifyNotGenuine)
+	assert.ErrorIs(t, c.NotifyVerify(context.Background(), "forged"), mapi.ErrNotifyNotGenuine)
+	assert.Len(t, srv.Deliveries(), 2)
+	_, err = srv.Resend(context.Background(), "unknown")
+	assert.Error(t, err)
+}
+
+func TestRMBPricedOrderAndAsyncRefund(t *testing.T) {
+	srv, c, _, notifyURL := setup(t, ok)
+	srv.SetRate("USD", "7.00")
+	order, err := c.AppOrderString(&mapi.AppOrder{OutTradeNo: "R", Subject: "s", Currency: "USD", RMBFee: "70.07", NotifyURL: notifyURL})
+	require.NoError(t, err)
+	_, err = srv.Pay(context.Background(), order)
+	require.NoError(t, err)
+	tr, ok := srv.Trade("R")
+	require.True(t, ok)
+	assert.Equal(t, "10.01", tr.TotalFee, "70.07 / 7.00 = 10.01")
+	assert.True(t, tr.PricedInRMB)
+
+	got := make(chan *mapi.RefundNotification, 1)
+	rs := httptest.NewServer(c.RefundNotificationHandler(func(_ context.Context, n *mapi.RefundNotification) error {
+		got <- n
+		return nil
+	}))
+	defer rs.Close()
+	_, err = c.Refund(context.Background(), &mapi.RefundRequest{OutReturnNo: "R-1", OutTradeNo: "R", ReturnAmount: "1", Currency: "USD"})
+	assert.Equal(t, mapi.CodeIllegalArgument, mapi.ErrorCodeOf(err), "an RMB-priced order is refunded with return_rmb_amount")
+	isSync := false
+	_, err = c.Refund(context.Background(), &mapi.RefundRequest{OutReturnNo: "R-1", OutTradeNo: "R", ReturnRMBAmount: "70.07", Currency: "USD", NotifyURL: rs.URL, IsSync: &isSync})
+	require.NoError(t, err)
+	n := <-got
+	assert.Equal(t, mapi.RefundStatusSuccess, n.RefundStatus)
+	assert.Equal(t, "R-1", n.OutReturnNo)
+	tr, _ = srv.Trade("R")
+	assert.Equal(t, mapi.TradeStatusClosed, tr.Status)
+}
+
+func TestWriteFPTrade(t *testing.T) {
+	srv, c, clk, notifyURL := setup(t, ok)
+	order, err := c.AppOrderString(&mapi.AppOrder{OutTradeNo: "F-1", Subject: "奶茶", Currency: "GBP", TotalFee: "3.2", NotifyURL: notifyURL})
+	require.NoError(t, err)
+	_, err = srv.Pay(context.Background(), order)
+	require.NoError(t, err)
+	_, err = c.Refund(context.Background(), &mapi.RefundRequest{OutReturnNo: "F-1-r", OutTradeNo: "F-1", ReturnAmount: "1.2", Currency: "GBP"})
+	require.NoError(t, err)
+
+	var b bytes.Buffer
+	require.NoError(t, srv.WriteFPTrade(&b, clk.now()))
+	assert.False(t, utf8.Valid(b.Bytes()), "the file is GBK")
+	name := srv.FPTradeFileName(clk.now())
+	pid, day, err := mapi.ParseFPTradeFileName(name)
+	require.NoError(t, err)
+	assert.Equal(t, srv.PartnerID(), pid)
+	assert.Equal(t, "20261121", day.Format("20060102"))
+
+	var rows []mapi.FPTradeRow
+	for r, err := range mapi.NewFPTradeReader(&b).All() {
+		require.NoError(t, err)
+		rows = append(rows, r)
+	}
+	require.Len(t, rows, 2)
+	assert.Equal(t, "F-1", rows[0].PartnerTransactionID)
+	assert.Equal(t, "3.20", rows[0].Amount)
+	assert.Equal(t, "奶茶", rows[0].Remarks)
+	assert.Equal(t, "-1.20", rows[1].Amount)
+	assert.Equal(t, "F-1", rows[1].OriginalPartnerTransactionID)
+
+	var empty bytes.Buffer
+	require.NoError(t, srv.WriteFPTrade(&empty, clk.now().AddDate(0, 0, 1)))
+	n := 0
+	for _, err := range mapi.NewFPTradeReader(&empty).All() {
+		require.NoError(t, err)
+		n++
+	}
+	assert.Zero(t, n)
+}
