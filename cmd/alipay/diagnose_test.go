@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -112,4 +115,21 @@ func FuzzDiagnose(f *testing.F) {
 			t.Fatal("a failed diagnosis names no culprit")
 		}
 	})
+}
+
+// TestDiagnose_largeBody keeps the search affordable for a large body and
+// still finds a single change.
+func TestDiagnose_largeBody(t *testing.T) {
+	antom := readPrivateKey(t, antomPrivateFile)
+	compact := []byte(`{"items":[` + strings.Repeat(`{"name":"tea","qty":1},`, 20000) + `{"name":"pot","qty":1}]}`)
+	require.Greater(t, len(compact), 256<<10)
+	var indented bytes.Buffer
+	require.NoError(t, json.Indent(&indented, compact, "", "  "))
+	sig := mustSign(t, antom, alipay.SignContent("POST", "/n", "C", "T", compact))
+	p := signedParts{method: "POST", uri: "/n", clientID: "C", timeName: "Request-Time", timeValue: "T",
+		times: map[string]string{"Request-Time": "T"}, body: indented.Bytes(), sigValue: url.QueryEscape(base64.StdEncoding.EncodeToString(sig))}
+	d := diagnose(p, &antom.PublicKey, nil)
+	assert.False(t, d.ok)
+	assert.Equal(t, "the body", d.culprit)
+	assert.Contains(t, d.details[0], "compact")
 }
