@@ -39,8 +39,9 @@ func (r ReportRow) TransactionDetail() (TransactionDetail, error) {
 }
 
 // SettlementDetail reads the row as a line of a settlement details report.
-// settlementBatchId, transactionId and both amounts with their currencies
-// are required.
+// settlementBatchId and both amounts with their currencies are required;
+// the transactionId column must exist but may be empty, as on fee and
+// adjustment lines.
 func (r ReportRow) SettlementDetail() (SettlementDetail, error) {
 	v := reportView{row: r}
 	d := SettlementDetail{
@@ -51,7 +52,7 @@ func (r ReportRow) SettlementDetail() (SettlementDetail, error) {
 		AcquirerReferenceNo:    v.str(ColumnAcquirerReferenceNo),
 		ReferenceMerchantID:    v.str(ColumnReferenceMerchantID),
 		ReferenceStoreID:       v.str(ColumnReferenceStoreID),
-		TransactionID:          v.required(ColumnTransactionID),
+		TransactionID:          v.present(ColumnTransactionID),
 		OriginalTransactionID:  v.str(ColumnOriginalTransactionID),
 		TransactionRequestID:   v.str(ColumnTransactionRequestID),
 		ReferenceTransactionID: v.str(ColumnReferenceTransactionID),
@@ -111,6 +112,16 @@ var (
 	errReportColumnMissing = errors.New("column missing from the header")
 	errReportValueEmpty    = errors.New("value is empty")
 )
+
+// present returns a column's value, which may be empty, failing if the
+// header lacks the column.
+func (v *reportView) present(column string) string {
+	s, ok := v.row.Lookup(column)
+	if !ok {
+		v.fail(column, errReportColumnMissing)
+	}
+	return s
+}
 
 func (v *reportView) required(column string) string {
 	s, ok := v.row.Lookup(column)

@@ -1,0 +1,454 @@
+package alipay
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// MerchantRecord is one transaction as the merchant's own database knows
+// it. Fill TransactionID with the paymentId, refundId or captureId Antom
+// returned when you have it; otherwise RequestID (paymentRequestId or
+// refundRequestId) is used to find the report line.
+type MerchantRecord struct {
+	TransactionID         string
+	RequestID             string
+	OriginalTransactionID string          // for a refund or capture: the paymentId (optional)
+	Type                  TransactionType // PAYMENT, REFUND, CAPTURE, ...
+	Amount                Amount          // positive, minor units, as sent to Antom
+	// Status is the outcome the merchant recorded. Empty or "SUCCESS" means
+	// the transaction succeeded; anything else ("FAIL", "CANCELLED",
+	// "PENDING", ...) means the merchant does not expect it in a report.
+	Status string
+}
+
+func (m *MerchantRecord) succeeded() bool { return m.Status == "" || m.Status == "SUCCESS" }
+
+// Reconciler matches Antom's reports against the merchant's records. Feed
+// it reports with Add (or lines with the Add*Line methods), then call
+// Discrepancies. Reports stream through it: it keeps the records, the ids
+// of report lines seen (to find duplicates), and one total per settlement
+// batch, currency and transaction type.
+//
+// Give it the records of the period the reports cover: transaction details
+// hold the successful transactions of one day, settlement details those of
+// one settlement batch.
+type Reconciler struct {
+	records []MerchantRecord
+	minor   []int64 // records' amounts in minor units
+	matched []bool
+	byTxn   map[string]int
+	byReq   map[string][]int
+	expect  map[TransactionType]bool
+
+	seen map[ReportKind]map[string]int // transaction id → first line, per report kind
+
+	details   map[reportTotalKey]*reportTotal
+	summaries []SettlementSummary
+	anyDetail bool
+
+	found []Discrepancy // found while streaming; Discrepancies adds the rest
+}
+
+// NewReconciler returns a Reconciler for the given records. It fails if a
+// record's amount is not a valid Amount. Records that share a transaction
+// id, or a request id and type, are reported as DiscrepancyDuplicate.
+func NewReconciler(records []MerchantRecord) (*Reconciler, error) {
+	r := &Reconciler{
+		records: records,
+		minor:   make([]int64, len(records)),
+		matched: make([]bool, len(records)),
+		byTxn:   make(map[string]int, len(records)),
+		byReq:   make(map[string][]int, len(records)),
+		seen:    make(map[ReportKind]map[string]int),
+		details: make(map[reportTotalKey]*reportTotal),
+	}
+	r.ExpectRecords(TransactionTypePayment, TransactionTypeRefund, TransactionTypeCapture)
+	for i := range records {
+		rec := &records[i]
+		if err := rec.Amount.validate("Amount"); err != nil {
+			return nil, fmt.Errorf("alipay: merchant record %d (%s): %w", i, reportRecordName(rec), err)
+		}
+		r.minor[i], _ = rec.Amount.MinorUnits()
+		if rec.TransactionID != "" {
+			if first, dup := r.byTxn[rec.TransactionID]; dup {
+				r.found = append(r.found, Discrepancy{Kind: DiscrepancyDuplicate, Record: i, TransactionID: rec.TransactionID,
+					RecordType: rec.Type, Message: fmt.Sprintf("same transaction id as record %d", first)})
+				r.matched[i] = true // reported once, as a duplicate
+				continue
+			}
+			r.byTxn[rec.TransactionID] = i
+		}
+		if rec.RequestID != "" {
+			for _, j := range r.byReq[rec.RequestID] {
+				if records[j].Type == rec.Type && (rec.TransactionID == "" || records[j].TransactionID == "") {
+					r.found = append(r.found, Discrepancy{Kind: DiscrepancyDuplicate, Record: i, RequestID: rec.RequestID,
+						RecordType: rec.Type, Message: fmt.Sprintf("same request id and type as record %d", j)})
+					r.matched[i] = true
+				}
+			}
+			r.byReq[rec.RequestID] = append(r.byReq[rec.RequestID], i)
+		}
+	}
+	return r, nil
+}
+
+// ExpectRecords sets the transaction types every report line of which must
+// have a merchant record (default: PAYMENT, REFUND and CAPTURE). Lines of
+// other types (fees, disputes, reserves, ...) are still checked against a
+// record when one matches, but are not reported when none does.
+func (r *Reconciler) ExpectRecords(types ...TransactionType) {
+	r.expect = make(map[TransactionType]bool, len(types))
+	for _, t := range types {
+		r.expect[t] = true
+	}
+}
+
+// Add reads a whole report and matches its lines: transaction and
+// settlement details against the records (settlement details also count
+// toward the batch totals), settlement summary lines against those totals.
+// It returns the first error reading the report or converting a line (a
+// *ReportError); the lines before it have been taken into account.
+func (r *Reconciler) Add(rr *ReportReader) error {
+	kind, err := rr.Kind()
+	if err != nil {
+		return err
+	}
+	for {
+		row, err := rr.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch kind {
+		case ReportTransactionDetails:
+			d, err := row.TransactionDetail()
+			if err != nil {
+				return err
+			}
+			r.AddTransactionDetail(&d)
+		case ReportSettlementDetails:
+			d, err := row.SettlementDetail()
+			if err != nil {
+				return err
+			}
+			r.AddSettlementDetail(&d)
+		case ReportSettlementSummary:
+			s, err := row.SettlementSummary()
+			if err != nil {
+				return err
+			}
+			r.AddSettlementSummary(&s)
+		default:
+			return &ReportError{Line: 1, Err: fmt.Errorf("header is not that of a known report (need %s, and %s for settlement reports)", ColumnTransactionID, ColumnSettlementBatchID)}
+		}
+	}
+}
+
+// AddTransactionDetail matches one transaction details line.
+func (r *Reconciler) AddTransactionDetail(d *TransactionDetail) {
+	r.match(reportLine{
+		kind: ReportTransactionDetails, line: d.Line, txnID: d.TransactionID, reqID: d.TransactionRequestID,
+		origID: d.OriginalTransactionID, typ: d.TransactionType, amount: d.TransactionAmount,
+	})
+}
+
+// AddSettlementDetail matches one settlement details line and adds its
+// settlement amount to its batch's totals.
+func (r *Reconciler) AddSettlementDetail(d *SettlementDetail) {
+	r.match(reportLine{
+		kind: ReportSettlementDetails, line: d.Line, txnID: d.TransactionID, reqID: d.TransactionRequestID,
+		origID: d.OriginalTransactionID, typ: d.TransactionType, amount: d.TransactionAmount, batch: d.SettlementBatchID,
+	})
+	r.anyDetail = true
+	minor, err := d.SettlementAmount.MinorUnits()
+	if err != nil {
+		r.found = append(r.found, Discrepancy{Kind: DiscrepancyTotalMismatch, Report: ReportSettlementDetails, Line: d.Line,
+			Record: -1, SettlementBatchID: d.SettlementBatchID, Message: "settlement amount unreadable: " + err.Error()})
+		return
+	}
+	for _, typ := range []string{"", string(d.TransactionType)} {
+		k := reportTotalKey{batch: d.SettlementBatchID, currency: d.SettlementAmount.Currency, typ: typ}
+		t := r.details[k]
+		if t == nil {
+			t = &reportTotal{}
+			r.details[k] = t
+		}
+		t.add(minor)
+	}
+}
+
+// AddSettlementSummary records one settlement summary line, checked
+// against the settlement details by Discrepancies.
+func (r *Reconciler) AddSettlementSummary(s *SettlementSummary) {
+	r.summaries = append(r.summaries, *s)
+}
+
+// Discrepancies returns every discrepancy found: those of the lines added so
+// far in the order met, then records missing from the reports in record
+// order, then settlement totals by batch, currency and summary type. It may
+// be called more than once.
+func (r *Reconciler) Discrepancies() []Discrepancy {
+	out := append([]Discrepancy(nil), r.found...)
+	for i := range r.records {
+		rec := &r.records[i]
+		if !r.matched[i] && rec.succeeded() {
+			out = append(out, Discrepancy{Kind: DiscrepancyNotInReport, Record: i, TransactionID: rec.TransactionID,
+				RequestID: rec.RequestID, RecordType: rec.Type, Expected: rec.Amount,
+				Message: fmt.Sprintf("%s of %s is in no report", reportTypeName(rec.Type), rec.Amount)})
+		}
+	}
+	return append(out, r.totalDiscrepancies()...)
+}
+
+// reportLine is what matching needs of a details line.
+type reportLine struct {
+	kind                 ReportKind
+	line                 int
+	txnID, reqID, origID string
+	typ                  TransactionType
+	amount               Amount
+	batch                string
+}
+
+func (r *Reconciler) match(l reportLine) {
+	base := Discrepancy{Report: l.kind, Line: l.line, Record: -1, TransactionID: l.txnID, RequestID: l.reqID,
+		SettlementBatchID: l.batch, ReportType: l.typ, Reported: l.amount}
+	if l.txnID != "" {
+		seen := r.seen[l.kind]
+		if seen == nil {
+			seen = make(map[string]int)
+			r.seen[l.kind] = seen
+		}
+		if first, dup := seen[l.txnID]; dup {
+			d := base
+			d.Kind, d.Message = DiscrepancyDuplicate, fmt.Sprintf("transaction already on line %d", first)
+			r.found = append(r.found, d)
+			return
+		}
+		seen[l.txnID] = l.line
+	}
+	i := r.lookup(l)
+	if i < 0 {
+		if !r.expect[l.typ] {
+			return
+		}
+		d := base
+		if p, ok := r.byTxn[l.origID]; ok && l.typ == TransactionTypeRefund && l.origID != "" && r.records[p].Type == TransactionTypePayment {
+			d.Kind, d.Record = DiscrepancyRefundNotRecorded, p
+			d.Message = fmt.Sprintf("refund of %s against recorded payment %s is not in the records", reportAbs(l.amount), l.origID)
+		} else {
+			d.Kind, d.Message = DiscrepancyNotInRecords, fmt.Sprintf("%s of %s is not in the records", reportTypeName(l.typ), reportAbs(l.amount))
+		}
+		r.found = append(r.found, d)
+		return
+	}
+	rec := &r.records[i]
+	r.matched[i] = true
+	base.Record, base.RecordType, base.Expected = i, rec.Type, rec.Amount
+	if !rec.succeeded() {
+		d := base
+		d.Kind, d.Message = DiscrepancyStatusMismatch, fmt.Sprintf("the report lists it, the record says %s", rec.Status)
+		r.found = append(r.found, d)
+	}
+	if rec.Type != "" && l.typ != "" && rec.Type != l.typ {
+		d := base
+		d.Kind, d.Message = DiscrepancyTypeMismatch, fmt.Sprintf("the report says %s, the record %s", l.typ, rec.Type)
+		r.found = append(r.found, d)
+	}
+	reported, err := l.amount.MinorUnits()
+	switch {
+	case l.amount.Currency != rec.Amount.Currency:
+		d := base
+		d.Kind, d.Message = DiscrepancyCurrencyMismatch, fmt.Sprintf("the report says %s, the record %s", reportAbs(l.amount), rec.Amount)
+		r.found = append(r.found, d)
+	case err != nil || reportAbsInt(reported) != r.minor[i]:
+		d := base
+		d.Kind, d.Message = DiscrepancyAmountMismatch, fmt.Sprintf("the report says %s, the record %s", reportAbs(l.amount), rec.Amount)
+		r.found = append(r.found, d)
+	}
+}
+
+// lookup finds the record of a report line: by transaction id, else by
+// request id among records of the same type (a payment and a refund may
+// also pair up, so that a refund recorded as a payment is found; captures
+// and cancels share the payment's request id, so they need their own type).
+func (r *Reconciler) lookup(l reportLine) int {
+	if l.txnID != "" {
+		if i, ok := r.byTxn[l.txnID]; ok {
+			return i
+		}
+	}
+	if l.reqID == "" {
+		return -1
+	}
+	best := -1
+	for _, i := range r.byReq[l.reqID] {
+		rec := &r.records[i]
+		if rec.TransactionID != "" && l.txnID != "" && rec.TransactionID != l.txnID {
+			continue // a different transaction with the same request id
+		}
+		same := rec.Type == l.typ
+		paired := reportPaymentOrRefund(rec.Type) && reportPaymentOrRefund(l.typ)
+		switch {
+		case same && !r.matched[i]:
+			return i
+		case (same || paired) && best < 0:
+			best = i
+		}
+	}
+	return best
+}
+
+func reportPaymentOrRefund(t TransactionType) bool {
+	return t == TransactionTypePayment || t == TransactionTypeRefund
+}
+
+// reportTotalKey identifies a settlement total: typ is "" for the whole
+// batch or a transaction type.
+type reportTotalKey struct{ batch, currency, typ string }
+
+type reportTotal struct {
+	count    int64
+	sum      int64
+	overflow bool
+}
+
+func (t *reportTotal) add(minor int64) {
+	t.count++
+	s := t.sum + minor
+	if (minor > 0 && s < t.sum) || (minor < 0 && s > t.sum) {
+		t.overflow = true
+	}
+	t.sum = s
+}
+
+func (r *Reconciler) totalDiscrepancies() []Discrepancy {
+	var out []Discrepancy
+	if !r.anyDetail || len(r.summaries) == 0 {
+		return nil // nothing to compare with
+	}
+	covered := make(map[reportTotalKey]bool)
+	batches := make(map[string]bool)
+	for k := range r.details {
+		batches[k.batch] = true
+	}
+	for _, s := range r.summaries {
+		typ := s.SummaryType
+		if strings.EqualFold(typ, "TOTAL") {
+			typ = ""
+		}
+		k := reportTotalKey{batch: s.SettlementBatchID, currency: s.SettlementAmount.Currency, typ: typ}
+		covered[k] = true
+		base := Discrepancy{Report: ReportSettlementSummary, Line: s.Line, Record: -1, SettlementBatchID: s.SettlementBatchID,
+			SummaryType: s.SummaryType, Reported: s.SettlementAmount}
+		t := r.details[k]
+		if t == nil {
+			if !batches[s.SettlementBatchID] || typ == "" {
+				d := base
+				d.Kind, d.Message = DiscrepancyDetailsMissing, fmt.Sprintf("summary of %s has no settlement details", s.SettlementAmount)
+				out = append(out, d)
+				continue
+			}
+			t = &reportTotal{} // a type with no lines: its total is zero
+		}
+		expected := Amount{Currency: k.currency, Value: strconv.FormatInt(t.sum, 10)}
+		reported, err := s.SettlementAmount.MinorUnits()
+		if t.overflow || err != nil || reported != t.sum {
+			d := base
+			d.Kind, d.Expected = DiscrepancyTotalMismatch, expected
+			d.Message = fmt.Sprintf("summary says %s, the details add up to %s", s.SettlementAmount, expected)
+			if t.overflow {
+				d.Message = "the details' total overflows 64 bits"
+			}
+			out = append(out, d)
+		}
+		if s.TransactionCount > 0 && s.TransactionCount != t.count {
+			d := base
+			d.Kind, d.Expected, d.ReportedCount, d.ExpectedCount = DiscrepancyCountMismatch, expected, s.TransactionCount, t.count
+			d.Message = fmt.Sprintf("summary counts %d transactions, the details have %d", s.TransactionCount, t.count)
+			out = append(out, d)
+		}
+	}
+	var missing []reportTotalKey
+	for k := range r.details {
+		if k.typ == "" && !covered[k] {
+			missing = append(missing, k)
+		}
+	}
+	sort.Slice(missing, func(i, j int) bool {
+		if missing[i].batch != missing[j].batch {
+			return missing[i].batch < missing[j].batch
+		}
+		return missing[i].currency < missing[j].currency
+	})
+	for _, k := range missing {
+		t := r.details[k]
+		expected := Amount{Currency: k.currency, Value: strconv.FormatInt(t.sum, 10)}
+		out = append(out, Discrepancy{Kind: DiscrepancySummaryMissing, Report: ReportSettlementDetails, Record: -1,
+			SettlementBatchID: k.batch, Expected: expected, ExpectedCount: t.count,
+			Message: fmt.Sprintf("%d settlement details totalling %s have no summary line", t.count, expected)})
+	}
+	return out
+}
+
+// SettlementTotal is the sum of the settlement details of one batch in one
+// settlement currency.
+type SettlementTotal struct {
+	SettlementBatchID string
+	Count             int64
+	Amount            Amount // net settlement amount, minor units
+}
+
+// SettlementTotals returns the totals of the settlement details added so
+// far, by batch and currency, sorted.
+func (r *Reconciler) SettlementTotals() []SettlementTotal {
+	var out []SettlementTotal
+	for k, t := range r.details {
+		if k.typ == "" {
+			out = append(out, SettlementTotal{SettlementBatchID: k.batch, Count: t.count,
+				Amount: Amount{Currency: k.currency, Value: strconv.FormatInt(t.sum, 10)}})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].SettlementBatchID != out[j].SettlementBatchID {
+			return out[i].SettlementBatchID < out[j].SettlementBatchID
+		}
+		return out[i].Amount.Currency < out[j].Amount.Currency
+	})
+	return out
+}
+
+// reportAbs returns a with its sign dropped.
+func reportAbs(a Amount) Amount {
+	a.Value = strings.TrimPrefix(a.Value, "-")
+	return a
+}
+
+func reportAbsInt(n int64) int64 {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+func reportTypeName(t TransactionType) string {
+	if t == "" {
+		return "transaction"
+	}
+	return strings.ToLower(string(t))
+}
+
+func reportRecordName(rec *MerchantRecord) string {
+	switch {
+	case rec.TransactionID != "":
+		return "transaction " + rec.TransactionID
+	case rec.RequestID != "":
+		return "request " + rec.RequestID
+	}
+	return "no id"
+}

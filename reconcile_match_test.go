@@ -1,0 +1,278 @@
+package alipay
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	txn1 = "20261120114010800100188000000001"
+	txn2 = "20261120114010800100188000000002"
+	txn3 = "20261120114010800100188000000003"
+	txn4 = "20261120114010800100188000000004"
+	txn5 = "20261120114010800100188000000005"
+)
+
+// sampleRecords agree with every line of testdata/reports.
+func sampleRecords() []MerchantRecord {
+	return []MerchantRecord{
+		{TransactionID: txn1, RequestID: "pay-0001", Type: TransactionTypePayment, Amount: Amount{"USD", "1025"}},
+		{RequestID: "pay-0002", Type: TransactionTypePayment, Amount: Amount{"JPY", "1500"}}, // no paymentId stored
+		{TransactionID: txn3, RequestID: "pay-0003", Type: TransactionTypePayment, Amount: Amount{"KWD", "1005"}},
+		{TransactionID: txn4, RequestID: "refund-0001", OriginalTransactionID: txn1, Type: TransactionTypeRefund, Amount: Amount{"USD", "500"}},
+		{TransactionID: txn5, RequestID: "pay-0005", Type: TransactionTypePayment, Amount: Amount{"IDR", "15000000"}},
+		{RequestID: "pay-0006", Type: TransactionTypePayment, Amount: Amount{"USD", "100"}, Status: "FAIL"}, // not in any report: fine
+	}
+}
+
+func reconcileFiles(t *testing.T, records []MerchantRecord, files ...string) []Discrepancy {
+	t.Helper()
+	r, err := NewReconciler(records)
+	require.NoError(t, err)
+	for _, f := range files {
+		require.NoError(t, r.Add(openReport(t, f)), f)
+	}
+	return r.Discrepancies()
+}
+
+func discrepancyKinds(ds []Discrepancy) []DiscrepancyKind {
+	var kinds []DiscrepancyKind
+	for _, d := range ds {
+		kinds = append(kinds, d.Kind)
+	}
+	return kinds
+}
+
+func TestReconcileSampleFilesAgree(t *testing.T) {
+	ds := reconcileFiles(t, sampleRecords(), "transaction_details.csv", "settlement_details.csv", "settlement_summary.csv")
+	assert.Empty(t, ds)
+
+	r, err := NewReconciler(sampleRecords())
+	require.NoError(t, err)
+	require.NoError(t, r.Add(openReport(t, "settlement_details.csv")))
+	assert.Equal(t, []SettlementTotal{{SettlementBatchID: "B20261121001", Count: 4, Amount: Amount{"USD", "1369"}}}, r.SettlementTotals())
+}
+
+func TestReconcileRecordSide(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func([]MerchantRecord) []MerchantRecord
+		want   []Discrepancy // only Kind, Line, Record, TransactionID/RequestID and Message fragments are compared
+	}{
+		{
+			name:   "payment missing from records",
+			change: func(rs []MerchantRecord) []MerchantRecord { return rs[1:] },
+			want:   []Discrepancy{{Kind: DiscrepancyNotInRecords, Line: 2, Record: -1, TransactionID: txn1, Message: "payment of 10.25 USD is not in the records"}},
+		},
+		{
+			name:   "refund missing from records",
+			change: func(rs []MerchantRecord) []MerchantRecord { return append(rs[:3:3], rs[4:]...) },
+			want:   []Discrepancy{{Kind: DiscrepancyRefundNotRecorded, Line: 6, Record: 0, TransactionID: txn4, Message: "against recorded payment " + txn1}},
+		},
+		{
+			name: "record missing from report",
+			change: func(rs []MerchantRecord) []MerchantRecord {
+				return append(rs, MerchantRecord{TransactionID: "x", Type: TransactionTypePayment, Amount: Amount{"USD", "1"}})
+			},
+			want: []Discrepancy{{Kind: DiscrepancyNotInReport, Record: 6, TransactionID: "x", Message: "0.01 USD"}},
+		},
+		{
+			name:   "amount mismatch",
+			change: func(rs []MerchantRecord) []MerchantRecord { rs[0].Amount.Value = "1026"; return rs },
+			want:   []Discrepancy{{Kind: DiscrepancyAmountMismatch, Line: 2, Record: 0, TransactionID: txn1, Message: "the report says 10.25 USD, the record 10.26 USD"}},
+		},
+		{
+			name:   "refund amount compared by magnitude",
+			change: func(rs []MerchantRecord) []MerchantRecord { rs[3].Amount.Value = "501"; return rs },
+			want:   []Discrepancy{{Kind: DiscrepancyAmountMismatch, Line: 6, Record: 3, TransactionID: txn4, Message: "the report says 5.00 USD, the record 5.01 USD"}},
+		},
+		{
+			name:   "currency mismatch",
+			change: func(rs []MerchantRecord) []MerchantRecord { rs[2].Amount = Amount{"BHD", "1005"}; return rs },
+			want:   []Discrepancy{{Kind: DiscrepancyCurrencyMismatch, Line: 4, Record: 2, TransactionID: txn3}},
+		},
+		{
+			name:   "refund recorded as a payment",
+			change: func(rs []MerchantRecord) []MerchantRecord { rs[3].Type = TransactionTypePayment; return rs },
+			want:   []Discrepancy{{Kind: DiscrepancyTypeMismatch, Line: 6, Record: 3, TransactionID: txn4, Message: "the report says REFUND, the record PAYMENT"}},
+		},
+		{
+			name: "refund recorded as a payment, found by request id",
+			change: func(rs []MerchantRecord) []MerchantRecord {
+				rs[3].Type, rs[3].TransactionID = TransactionTypePayment, ""
+				return rs
+			},
+			want: []Discrepancy{{Kind: DiscrepancyTypeMismatch, Line: 6, Record: 3, TransactionID: txn4}},
+		},
+		{
+			name:   "payment the merchant thinks failed",
+			change: func(rs []MerchantRecord) []MerchantRecord { rs[4].Status = "FAIL"; return rs },
+			want:   []Discrepancy{{Kind: DiscrepancyStatusMismatch, Line: 7, Record: 4, TransactionID: txn5, Message: "record says FAIL"}},
+		},
+		{
+			name: "duplicate records",
+			change: func(rs []MerchantRecord) []MerchantRecord {
+				return append(rs, rs[0], MerchantRecord{RequestID: "pay-0002", Type: TransactionTypePayment, Amount: Amount{"JPY", "1500"}})
+			},
+			want: []Discrepancy{
+				{Kind: DiscrepancyDuplicate, Record: 6, TransactionID: txn1, Message: "record 0"},
+				{Kind: DiscrepancyDuplicate, Record: 7, RequestID: "pay-0002", Message: "record 1"},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := reconcileFiles(t, tt.change(sampleRecords()), "transaction_details.csv")
+			require.Equal(t, discrepancyKinds(tt.want), discrepancyKinds(got), "%v", got)
+			for i, w := range tt.want {
+				g := got[i]
+				assert.Equal(t, w.Line, g.Line, "line of %v", g)
+				if w.Line > 0 {
+					assert.Equal(t, ReportTransactionDetails, g.Report)
+				}
+				assert.Equal(t, w.Record, g.Record, "record of %v", g)
+				assert.Equal(t, w.TransactionID, g.TransactionID)
+				if w.RequestID != "" {
+					assert.Equal(t, w.RequestID, g.RequestID)
+				}
+				assert.Contains(t, g.Message, w.Message)
+				assert.Contains(t, g.String(), string(w.Kind))
+			}
+		})
+	}
+}
+
+func TestReconcileReportSide(t *testing.T) {
+	records := []MerchantRecord{
+		{TransactionID: "p1", RequestID: "r1", Type: TransactionTypePayment, Amount: Amount{"USD", "1000"}},
+		{TransactionID: "c1", RequestID: "r1", Type: TransactionTypeCapture, Amount: Amount{"USD", "1000"}},
+	}
+	r, err := NewReconciler(records)
+	require.NoError(t, err)
+	lines := []TransactionDetail{
+		{Line: 2, TransactionID: "p1", TransactionRequestID: "r1", TransactionType: TransactionTypePayment, TransactionAmount: Amount{"USD", "1000"}},
+		{Line: 3, TransactionID: "p1", TransactionRequestID: "r1", TransactionType: TransactionTypePayment, TransactionAmount: Amount{"USD", "1000"}},
+		// A capture found by request id among records of its own type, not the payment.
+		{Line: 4, TransactionRequestID: "r1", TransactionType: TransactionTypeCapture, TransactionAmount: Amount{"USD", "1000"}},
+		// A cancel of the same request: not an expected type, no record: ignored.
+		{Line: 5, TransactionID: "x1", TransactionRequestID: "r1", TransactionType: TransactionTypeCancel, TransactionAmount: Amount{"USD", "0"}},
+		{Line: 6, TransactionID: "f1", TransactionType: "SETTLEMENT_FEE", TransactionAmount: Amount{"USD", "-100"}},
+		{Line: 7, TransactionID: "p9", TransactionType: TransactionTypePayment, TransactionAmount: Amount{"USD", "100"}},
+	}
+	for i := range lines {
+		r.AddTransactionDetail(&lines[i])
+	}
+	ds := r.Discrepancies()
+	require.Equal(t, []DiscrepancyKind{DiscrepancyDuplicate, DiscrepancyNotInRecords}, discrepancyKinds(ds), "%v", ds)
+	assert.Equal(t, 3, ds[0].Line)
+	assert.Contains(t, ds[0].Message, "already on line 2")
+	assert.Equal(t, 7, ds[1].Line)
+	assert.Equal(t, "p9", ds[1].TransactionID)
+	assert.Equal(t, -1, ds[1].Record)
+
+	// The same transaction in another report kind is no duplicate.
+	r.AddSettlementDetail(&SettlementDetail{Line: 2, SettlementBatchID: "b", TransactionID: "p1", TransactionType: TransactionTypePayment,
+		TransactionAmount: Amount{"USD", "1000"}, SettlementAmount: Amount{"USD", "990"}})
+	assert.Len(t, r.Discrepancies(), 2)
+
+	r.ExpectRecords(TransactionTypePayment, "SETTLEMENT_FEE")
+	r.AddTransactionDetail(&TransactionDetail{Line: 8, TransactionID: "f2", TransactionType: "SETTLEMENT_FEE", TransactionAmount: Amount{"USD", "-100"}})
+	ds = r.Discrepancies()
+	require.Len(t, ds, 3)
+	assert.Equal(t, DiscrepancyNotInRecords, ds[2].Kind)
+	assert.Contains(t, ds[2].Message, "settlement_fee of 1.00 USD")
+}
+
+func TestReconcileTotals(t *testing.T) {
+	detail := func(line int, batch, typ, value, currency string) SettlementDetail {
+		return SettlementDetail{Line: line, SettlementBatchID: batch, TransactionID: "t" + string(rune('a'+line)),
+			TransactionType: TransactionType(typ), TransactionAmount: Amount{currency, strings.TrimPrefix(value, "-")},
+			SettlementAmount: Amount{currency, value}}
+	}
+	details := []SettlementDetail{
+		detail(2, "B1", "PAYMENT", "1000", "USD"),
+		detail(3, "B1", "PAYMENT", "2000", "USD"),
+		detail(4, "B1", "REFUND", "-500", "USD"),
+		detail(5, "B1", "PAYMENT", "700", "EUR"),
+		detail(6, "B2", "PAYMENT", "100", "USD"),
+		detail(7, "B3", "PAYMENT", "100", "USD"),
+	}
+	summaries := []SettlementSummary{
+		{Line: 2, SettlementBatchID: "B1", SummaryType: "TOTAL", TransactionCount: 3, SettlementAmount: Amount{"USD", "2500"}},   // agrees
+		{Line: 3, SettlementBatchID: "B1", SummaryType: "PAYMENT", TransactionCount: 2, SettlementAmount: Amount{"USD", "3000"}}, // agrees
+		{Line: 4, SettlementBatchID: "B1", SummaryType: "REFUND", TransactionCount: 2, SettlementAmount: Amount{"USD", "-500"}},  // count wrong
+		{Line: 5, SettlementBatchID: "B1", SummaryType: "", SettlementAmount: Amount{"EUR", "701"}},                              // amount wrong, count absent
+		{Line: 6, SettlementBatchID: "B2", SummaryType: "TOTAL", TransactionCount: 1, SettlementAmount: Amount{"USD", "100"}},    // agrees
+		{Line: 7, SettlementBatchID: "B9", SummaryType: "TOTAL", TransactionCount: 1, SettlementAmount: Amount{"USD", "100"}},    // no details
+		{Line: 8, SettlementBatchID: "B1", SummaryType: "DISPUTE", TransactionCount: 0, SettlementAmount: Amount{"USD", "-1"}},   // type without lines
+		// B3 has no summary line.
+	}
+	r, err := NewReconciler(nil)
+	require.NoError(t, err)
+	r.ExpectRecords() // no records: only totals matter here
+	for i := range details {
+		r.AddSettlementDetail(&details[i])
+	}
+	for i := range summaries {
+		r.AddSettlementSummary(&summaries[i])
+	}
+	ds := r.Discrepancies()
+	require.Equal(t, []DiscrepancyKind{DiscrepancyCountMismatch, DiscrepancyTotalMismatch, DiscrepancyDetailsMissing,
+		DiscrepancyTotalMismatch, DiscrepancySummaryMissing}, discrepancyKinds(ds), "%v", ds)
+
+	assert.Equal(t, 4, ds[0].Line)
+	assert.Equal(t, int64(2), ds[0].ReportedCount)
+	assert.Equal(t, int64(1), ds[0].ExpectedCount)
+
+	assert.Equal(t, 5, ds[1].Line)
+	assert.Equal(t, Amount{"EUR", "701"}, ds[1].Reported)
+	assert.Equal(t, Amount{"EUR", "700"}, ds[1].Expected)
+	assert.Equal(t, "summary says 7.01 EUR, the details add up to 7.00 EUR", ds[1].Message)
+
+	assert.Equal(t, "B9", ds[2].SettlementBatchID)
+	assert.Equal(t, 8, ds[3].Line)
+	assert.Equal(t, Amount{"USD", "0"}, ds[3].Expected)
+	assert.Equal(t, "B3", ds[4].SettlementBatchID)
+	assert.Equal(t, ReportSettlementDetails, ds[4].Report)
+	assert.Equal(t, Amount{"USD", "100"}, ds[4].Expected)
+
+	assert.Equal(t, []SettlementTotal{
+		{"B1", 1, Amount{"EUR", "700"}}, {"B1", 3, Amount{"USD", "2500"}},
+		{"B2", 1, Amount{"USD", "100"}}, {"B3", 1, Amount{"USD", "100"}},
+	}, r.SettlementTotals())
+}
+
+func TestReconcileTotalsNeedBothSides(t *testing.T) {
+	ds := reconcileFiles(t, sampleRecords(), "transaction_details.csv", "settlement_summary.csv")
+	assert.Empty(t, ds, "a summary without details is not checked")
+}
+
+func TestReconcileSummaryFileDisagrees(t *testing.T) {
+	summary := "settlementBatchId,summaryType,transactionCount,settlementAmountValue,settlementCurrency\n" +
+		"B20261121001,TOTAL,4,13.70,USD\n<END>\n"
+	r, err := NewReconciler(sampleRecords())
+	require.NoError(t, err)
+	require.NoError(t, r.Add(openReport(t, "settlement_details.csv")))
+	require.NoError(t, r.Add(NewReportReader(strings.NewReader(summary))))
+	ds := r.Discrepancies()
+	// pay-0003 and pay-0005 are not in the settlement details.
+	require.Equal(t, []DiscrepancyKind{DiscrepancyNotInReport, DiscrepancyNotInReport, DiscrepancyTotalMismatch}, discrepancyKinds(ds), "%v", ds)
+	assert.Equal(t, "TOTAL_MISMATCH settlement summary line 2 batch B20261121001: summary says 13.70 USD, the details add up to 13.69 USD", ds[2].String())
+}
+
+func TestReconcileErrors(t *testing.T) {
+	_, err := NewReconciler([]MerchantRecord{{TransactionID: "p1", Amount: Amount{"USD", "10.00"}}})
+	assert.ErrorContains(t, err, "merchant record 0 (transaction p1)")
+	var ve *ValidationError
+	assert.ErrorAs(t, err, &ve)
+
+	r, err := NewReconciler(sampleRecords())
+	require.NoError(t, err)
+	assert.ErrorIs(t, r.Add(openReport(t, "truncated.csv")), ErrReportTruncated)
+	assert.ErrorIs(t, r.Add(openReport(t, "bad_amount.csv")), ErrExcessPrecision)
+	assert.ErrorContains(t, r.Add(NewReportReader(strings.NewReader("foo,bar\n1,2\n<END>\n"))), "not that of a known report")
+	assert.ErrorIs(t, r.Add(NewReportReader(strings.NewReader(""))), ErrReportTruncated)
+}
