@@ -38,25 +38,32 @@ type FPTradeRow struct {
 	Line  int // line number of the row in the file
 }
 
-// fptradeColumns maps lower-case header names to setters.
-var fptradeColumns = map[string]func(r *FPTradeRow, v string){
-	"partner_transaction_id":          func(r *FPTradeRow, v string) { r.PartnerTransactionID = v },
-	"amount":                          func(r *FPTradeRow, v string) { r.Amount = v },
-	"rmb_amount":                      func(r *FPTradeRow, v string) { r.RMBAmount = v },
-	"fee":                             func(r *FPTradeRow, v string) { r.Fee = v },
-	"settlement":                      func(r *FPTradeRow, v string) { r.Settlement = v },
-	"rmb_settlement":                  func(r *FPTradeRow, v string) { r.RMBSettlement = v },
-	"currency":                        func(r *FPTradeRow, v string) { r.Currency = v },
-	"rate":                            func(r *FPTradeRow, v string) { r.Rate = v },
-	"type":                            func(r *FPTradeRow, v string) { r.Type = v },
-	"status":                          func(r *FPTradeRow, v string) { r.Status = v },
-	"remarks":                         func(r *FPTradeRow, v string) { r.Remarks = v },
-	"original_partner_transaction_id": func(r *FPTradeRow, v string) { r.OriginalPartnerTransactionID = v },
-	"transaction_id":                  func(r *FPTradeRow, v string) { r.TransactionID = v },
-	"distribute_amount":               func(r *FPTradeRow, v string) { r.DistributeAmount = v },
-	"distribute_rmb_amount":           func(r *FPTradeRow, v string) { r.DistributeRMBAmount = v },
-	"payment_time":                    nil, // parsed as times
-	"settlement_time":                 nil,
+// fptradeColumn says what to do with a column: set a string field, or
+// parse a time into the field at returns. Unknown columns have neither.
+type fptradeColumn struct {
+	set  func(r *FPTradeRow, v string)
+	time func(r *FPTradeRow) *time.Time
+}
+
+// fptradeColumns maps lower-case header names to their columns.
+var fptradeColumns = map[string]fptradeColumn{
+	"partner_transaction_id":          {set: func(r *FPTradeRow, v string) { r.PartnerTransactionID = v }},
+	"amount":                          {set: func(r *FPTradeRow, v string) { r.Amount = v }},
+	"rmb_amount":                      {set: func(r *FPTradeRow, v string) { r.RMBAmount = v }},
+	"fee":                             {set: func(r *FPTradeRow, v string) { r.Fee = v }},
+	"settlement":                      {set: func(r *FPTradeRow, v string) { r.Settlement = v }},
+	"rmb_settlement":                  {set: func(r *FPTradeRow, v string) { r.RMBSettlement = v }},
+	"currency":                        {set: func(r *FPTradeRow, v string) { r.Currency = v }},
+	"rate":                            {set: func(r *FPTradeRow, v string) { r.Rate = v }},
+	"type":                            {set: func(r *FPTradeRow, v string) { r.Type = v }},
+	"status":                          {set: func(r *FPTradeRow, v string) { r.Status = v }},
+	"remarks":                         {set: func(r *FPTradeRow, v string) { r.Remarks = v }},
+	"original_partner_transaction_id": {set: func(r *FPTradeRow, v string) { r.OriginalPartnerTransactionID = v }},
+	"transaction_id":                  {set: func(r *FPTradeRow, v string) { r.TransactionID = v }},
+	"distribute_amount":               {set: func(r *FPTradeRow, v string) { r.DistributeAmount = v }},
+	"distribute_rmb_amount":           {set: func(r *FPTradeRow, v string) { r.DistributeRMBAmount = v }},
+	"payment_time":                    {time: func(r *FPTradeRow) *time.Time { return &r.PaymentTime }},
+	"settlement_time":                 {time: func(r *FPTradeRow) *time.Time { return &r.SettlementTime }},
 }
 
 // fptradeTimeLayouts are the time forms Alipay's file families use (spec
@@ -69,8 +76,9 @@ var fptradeTimeLayouts = []string{layoutDateTime, layoutCompact, "2006/01/02 15:
 type FPTradeReader struct {
 	cr     *csv.Reader
 	lr     *lineReader
-	header []string // lower-case names
-	raw    []string // names as written
+	header []string        // lower-case names
+	raw    []string        // names as written
+	cols   []fptradeColumn // per column, looked up once
 	err    error
 }
 
@@ -117,6 +125,7 @@ func (fr *FPTradeReader) readHeader() error {
 		seen[low] = true
 		fr.raw = append(fr.raw, name)
 		fr.header = append(fr.header, low)
+		fr.cols = append(fr.cols, fptradeColumns[low])
 	}
 	for _, need := range []string{"partner_transaction_id", "amount", "currency"} {
 		if !seen[need] {
@@ -169,22 +178,17 @@ func (fr *FPTradeReader) Next() (FPTradeRow, error) {
 }
 
 func (fr *FPTradeReader) set(row *FPTradeRow, i int, v string) error {
-	name := fr.header[i]
-	setter, known := fptradeColumns[name]
+	col := fr.cols[i]
 	switch {
-	case setter != nil:
-		setter(row, v)
-	case name == "payment_time" || name == "settlement_time":
-		t, err := parseBeijing(name, v, fptradeTimeLayouts...)
+	case col.set != nil:
+		col.set(row, v)
+	case col.time != nil:
+		t, err := parseBeijing(fr.header[i], v, fptradeTimeLayouts...)
 		if err != nil {
 			return err
 		}
-		if name == "payment_time" {
-			row.PaymentTime = t
-		} else {
-			row.SettlementTime = t
-		}
-	case !known && v != "":
+		*col.time(row) = t
+	case v != "":
 		if row.Extra == nil {
 			row.Extra = map[string]string{}
 		}
@@ -258,19 +262,28 @@ func ParseFPTradeFileName(name string) (partnerID string, day time.Time, err err
 // lineStream turns a lineReader back into an io.Reader of UTF-8 lines for
 // encoding/csv.
 type lineStream struct {
-	lr  *lineReader
-	buf []byte
+	lr   *lineReader
+	rest []byte // unread part of the current line
+	nl   bool   // the current line's '\n' is still to be returned
 }
 
 func (s *lineStream) Read(p []byte) (int, error) {
-	for len(s.buf) == 0 {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if len(s.rest) == 0 && !s.nl {
 		line, err := s.lr.next()
 		if err != nil {
 			return 0, err
 		}
-		s.buf = append(append(s.buf[:0], line...), '\n')
+		s.rest, s.nl = line, true
 	}
-	n := copy(p, s.buf)
-	s.buf = s.buf[n:]
+	n := copy(p, s.rest)
+	s.rest = s.rest[n:]
+	if len(s.rest) == 0 && s.nl && n < len(p) {
+		p[n] = '\n'
+		n++
+		s.nl = false
+	}
 	return n, nil
 }

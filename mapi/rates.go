@@ -102,12 +102,19 @@ func ParseRates(r io.Reader) ([]Rate, error) {
 // isDecimal reports whether s is digits with at most one inner point,
 // optionally signed when signed is true.
 func isDecimal(s string, signed bool) bool {
-	if signed {
-		s = strings.TrimPrefix(s, "-")
+	if signed && len(s) > 0 && s[0] == '-' {
+		s = s[1:]
 	}
-	whole, frac, hasPoint := strings.Cut(s, ".")
-	if whole == "" || (hasPoint && frac == "") {
-		return false
+	digits, point := 0, -1
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case '0' <= c && c <= '9':
+			digits++
+		case c == '.' && point < 0:
+			point = i
+		default:
+			return false
+		}
 	}
-	return strings.Trim(whole, "0123456789") == "" && strings.Trim(frac, "0123456789") == ""
+	return digits > 0 && point != 0 && point != len(s)-1
 }
