@@ -29,17 +29,29 @@ const (
 	GatewaySandboxLegacy = "https://openapi.alipaydev.com/gateway.do"
 )
 
-// Fixed values of the App product (spec §3.1).
+// Fixed values of the App product (spec §3.1), set by the Client.
 const (
-	ServiceAppPay          = "mobile.securitypay.pay"
-	ProductCodeApp         = "NEW_WAP_OVERSEAS_SELLER"
-	ForexBizFP             = "FP"
-	PaymentTypeGoods       = "1"
-	InputCharset           = "UTF-8"
-	DefaultAttemptTimeout  = 10 * time.Second
-	maxResponseBytes       = 4 << 20
-	defaultMaxNotifyBytes  = 64 << 10
-	defaultMaxFileLineSize = 64 << 10
+	// ServiceAppPay is the service of the App order string.
+	ServiceAppPay = "mobile.securitypay.pay"
+	// ProductCodeApp is the product_code of App and WAP orders.
+	ProductCodeApp = "NEW_WAP_OVERSEAS_SELLER"
+	// ForexBizFP is the only forex_biz value.
+	ForexBizFP = "FP"
+	// PaymentTypeGoods is the default payment_type (purchase of goods).
+	PaymentTypeGoods = "1"
+	// InputCharset is the _input_charset of the App order string.
+	InputCharset = "UTF-8"
+)
+
+// DefaultAttemptTimeout bounds one HTTP attempt unless WithAttemptTimeout
+// says otherwise.
+const DefaultAttemptTimeout = 10 * time.Second
+
+// Bounds on what is read from the network.
+const (
+	maxResponseBytes       = 4 << 20  // an XML or text answer
+	defaultMaxNotifyBytes  = 64 << 10 // a notification body
+	defaultMaxFileLineSize = 64 << 10 // one line of a download or SFTP file
 )
 
 // Client builds signed App order strings, verifies notifications and app

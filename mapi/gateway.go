@@ -111,9 +111,10 @@ func encodeForm(p map[string]string) string {
 	return v.Encode()
 }
 
-// send POSTs the signed form to the gateway (with any _input_charset
-// repeated in the URL, as the docs ask for POST) and returns the response with its body
-// unread. Transport errors and 5xx are retried; the same signed body is
+// send calls the gateway with the signed parameters and returns the
+// response with its body unread. Writes and queries are POSTed as a form
+// (with any _input_charset repeated in the URL, as the docs ask for POST);
+// see sendsGET for the rest. Transport errors and 5xx are retried; the same signed body is
 // sent every time, which is safe because every MAPI write is idempotent on
 // its merchant id (out_return_no).
 func (c *Client) send(ctx context.Context, service string, p map[string]string, e *Error) (*http.Response, error) {
@@ -123,15 +124,24 @@ func (c *Client) send(ctx context.Context, service string, p map[string]string, 
 	attempts := 0
 	ctx = context.WithValue(ctx, attemptsKey{}, &attempts)
 	u := *c.gateway
-	if p["_input_charset"] != "" { // the docs ask for it in the URL of a POST
-		u.RawQuery = "_input_charset=" + p["_input_charset"]
+	var req *retryablehttp.Request
+	var err error
+	if sendsGET(service) {
+		u.RawQuery = encodeForm(p)
+		req, err = retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	} else {
+		if p["_input_charset"] != "" { // the docs ask for it in the URL of a POST
+			u.RawQuery = "_input_charset=" + p["_input_charset"]
+		}
+		req, err = retryablehttp.NewRequestWithContext(ctx, http.MethodPost, u.String(), []byte(encodeForm(p)))
+		if err == nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+		}
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, u.String(), []byte(encodeForm(p)))
 	if err != nil {
 		e.Err = err
 		return nil, e
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
 	req.Header.Set("User-Agent", "xborderpay-alipay-go-mapi")
 	resp, err := c.http.Do(req)
 	e.Attempts = max(attempts, 1)
@@ -153,6 +163,17 @@ func (c *Client) send(ctx context.Context, service string, p map[string]string, 
 		return nil, e
 	}
 	return resp, nil
+}
+
+// sendsGET reports whether a service is called with GET: notify_verify and
+// the file downloads, which every published client calls that way (spec
+// §3.5-§3.7). Their parameters are ids and dates, nothing private.
+func sendsGET(service string) bool {
+	switch service {
+	case "notify_verify", "forex_rate_file", "forex_compare_file", "forex_liquidation_file":
+		return true
+	}
+	return false
 }
 
 // call sends a signed gateway call and returns its bounded body.

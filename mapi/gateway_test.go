@@ -28,9 +28,13 @@ func captureGateway(t *testing.T, body string) (*mapi.Client, *[]url.Values) {
 	var forms []url.Values
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		require.NoError(t, r.ParseForm())
-		assert.Equal(t, http.MethodPost, r.Method)
-		assert.Equal(t, r.PostForm.Get("_input_charset"), r.URL.Query().Get("_input_charset"))
-		forms = append(forms, r.PostForm)
+		if r.Method == http.MethodGet {
+			forms = append(forms, r.URL.Query())
+		} else {
+			assert.Equal(t, http.MethodPost, r.Method)
+			assert.Equal(t, r.PostForm.Get("_input_charset"), r.URL.Query().Get("_input_charset"))
+			forms = append(forms, r.PostForm)
+		}
 		_, _ = io.WriteString(w, body)
 	}))
 	t.Cleanup(srv.Close)

@@ -90,11 +90,12 @@ func fakeVerifyGateway(t *testing.T, status int, body string) (*Client, *int) {
 	calls := 0
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls++
-		require.NoError(t, r.ParseForm())
-		assert.Equal(t, "notify_verify", r.PostForm.Get("service"))
-		assert.Equal(t, sandboxPID, r.PostForm.Get("partner"))
-		assert.Equal(t, "nid1", r.PostForm.Get("notify_id"))
-		assert.Empty(t, r.PostForm.Get("sign"), "notify_verify is unsigned, as in Alipay's demo")
+		q := r.URL.Query()
+		assert.Equal(t, http.MethodGet, r.Method)
+		assert.Equal(t, "notify_verify", q.Get("service"))
+		assert.Equal(t, sandboxPID, q.Get("partner"))
+		assert.Equal(t, "nid1", q.Get("notify_id"))
+		assert.Empty(t, q.Get("sign"), "notify_verify is unsigned, as in Alipay's demo")
 		w.WriteHeader(status)
 		_, _ = io.WriteString(w, body)
 	}))
