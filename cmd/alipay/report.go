@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math/big"
@@ -23,21 +22,63 @@ With -ledger, it also matches the report against your own records and lists
 every discrepancy; the exit status is then 1 when there is any.
 `
 
-func (a *app) report(ctx context.Context, args []string) error {
-	f := newFlags("report", "alipay report [-ledger FILE] REPORT-FILE", reportAbout+reportLedgerAbout)
-	ledgerFile := f.String("ledger", "", "`FILE` with your records as CSV, to match against the report (see above)")
-	if err := f.parse(a.stdout, args, 1); err != nil {
+func (a *app) report(_ context.Context, args []string) error {
+	f := newFlags("report", "alipay report [-ledger FILE] REPORT-FILE...", reportAbout+reportLedgerAbout)
+	ledgerFile := f.String("ledger", "", "`FILE` with your records as CSV, to match against the reports (see above)")
+	if err := f.parse(a.stdout, args, 64); err != nil {
 		return err
 	}
 	if f.NArg() == 0 {
 		return usagef("no report file: give the report CSV as the argument (- reads standard input)")
 	}
-	name := f.Arg(0)
+	var (
+		l   *ledger
+		rec *alipay.Reconciler
+	)
+	if *ledgerFile != "" {
+		var err error
+		if l, err = a.readLedger(*ledgerFile); err != nil {
+			return err
+		}
+		if rec, err = alipay.NewReconciler(l.records); err != nil {
+			return fmt.Errorf("ledger %s: %w", *ledgerFile, reportPlain(err))
+		}
+	}
+	files := map[alipay.ReportKind]string{}
+	for i, name := range f.Args() {
+		if i > 0 {
+			fmt.Fprintln(a.stdout)
+		}
+		kind, err := a.reportFile(name, rec)
+		if err != nil {
+			return err
+		}
+		files[kind] = name
+	}
+	if rec == nil {
+		return nil
+	}
+	ds := rec.Discrepancies()
+	fmt.Fprintf(a.stdout, "\nMatched against %d records of %s: ", len(l.records), l.name)
+	if len(ds) == 0 {
+		fmt.Fprintln(a.stdout, "no discrepancies.")
+		return nil
+	}
+	fmt.Fprintf(a.stdout, "%d discrepancies.\n", len(ds))
+	for _, d := range ds {
+		fmt.Fprintln(a.stdout, "  "+describeDiscrepancy(d, files, l))
+	}
+	return &failedError{"discrepancies found"}
+}
+
+// reportFile prints the totals of one report and feeds its lines to rec
+// when it is not nil.
+func (a *app) reportFile(name string, rec *alipay.Reconciler) (alipay.ReportKind, error) {
 	var in io.Reader = a.stdin
 	if name != "-" {
 		file, err := os.Open(name)
 		if err != nil {
-			return fmt.Errorf("reading the report: %w", err)
+			return "", fmt.Errorf("reading the report: %w", err)
 		}
 		defer file.Close()
 		in = file
@@ -45,36 +86,26 @@ func (a *app) report(ctx context.Context, args []string) error {
 	rr := alipay.NewReportReader(in)
 	kind, err := rr.Kind()
 	if err != nil {
-		return fmt.Errorf("%s: %w", name, reportPlain(err))
+		return "", fmt.Errorf("%s: %w", name, reportPlain(err))
 	}
 	if kind == alipay.ReportUnknown {
-		return fmt.Errorf("%s: the header names none of Antom's reports (transaction details, settlement details, settlement summary)", name)
+		return "", fmt.Errorf("%s: the header names none of Antom's reports (transaction details, settlement details, settlement summary)", name)
 	}
-	var ledger *reportLedger
-	if *ledgerFile != "" {
-		if ledger, err = a.readLedger(*ledgerFile); err != nil {
-			return err
-		}
-	}
-
-	t := newReportTotals(kind)
-	var rows []alipay.ReportRow
+	t := newReportTotals(kind, rec)
 	for row, err := range rr.All() {
 		if err == nil {
 			err = t.add(row)
 		}
 		if err != nil {
-			return fmt.Errorf("%s: %w", name, reportPlain(err))
-		}
-		if ledger != nil {
-			rows = append(rows, row)
+			return "", fmt.Errorf("%s: %w", name, reportPlain(err))
 		}
 	}
+	if name == "-" {
+		name = "standard input"
+	}
+	fmt.Fprintf(a.stdout, "%s: ", name)
 	t.print(a.stdout)
-	if ledger == nil {
-		return nil
-	}
-	return a.matchLedger(ctx, ledger, kind, rows)
+	return kind, nil
 }
 
 // reportKey groups totals.
@@ -103,10 +134,11 @@ type reportTotals struct {
 	settled   map[reportKey]*reportSum // settlement amounts by settlement currency and type
 	fees      map[reportKey]*reportSum // fees by currency and fee name
 	summaries []alipay.SettlementSummary
+	rec       *alipay.Reconciler // nil unless matching against a ledger
 }
 
-func newReportTotals(kind alipay.ReportKind) *reportTotals {
-	return &reportTotals{kind: kind, amounts: map[reportKey]*reportSum{}, settled: map[reportKey]*reportSum{}, fees: map[reportKey]*reportSum{}}
+func newReportTotals(kind alipay.ReportKind, rec *alipay.Reconciler) *reportTotals {
+	return &reportTotals{kind: kind, rec: rec, amounts: map[reportKey]*reportSum{}, settled: map[reportKey]*reportSum{}, fees: map[reportKey]*reportSum{}}
 }
 
 func bucket(m map[reportKey]*reportSum, currency, kind string) *reportSum {
@@ -137,6 +169,9 @@ func (t *reportTotals) add(row alipay.ReportRow) error {
 		if err := bucket(t.amounts, d.TransactionAmount.Currency, string(d.TransactionType)).add(d.TransactionAmount); err != nil {
 			return err
 		}
+		if t.rec != nil {
+			t.rec.AddTransactionDetail(&d)
+		}
 		return addFees(d.Fees)
 	case alipay.ReportSettlementDetails:
 		d, err := row.SettlementDetail()
@@ -151,6 +186,9 @@ func (t *reportTotals) add(row alipay.ReportRow) error {
 		if err := bucket(t.settled, d.SettlementAmount.Currency, string(d.TransactionType)).add(d.SettlementAmount); err != nil {
 			return err
 		}
+		if t.rec != nil {
+			t.rec.AddSettlementDetail(&d)
+		}
 		return addFees(d.Fees)
 	case alipay.ReportSettlementSummary:
 		s, err := row.SettlementSummary()
@@ -158,6 +196,9 @@ func (t *reportTotals) add(row alipay.ReportRow) error {
 			return err
 		}
 		t.summaries = append(t.summaries, s)
+		if t.rec != nil {
+			t.rec.AddSettlementSummary(&s)
+		}
 	}
 	return nil
 }
@@ -169,7 +210,7 @@ var reportKindNames = map[alipay.ReportKind]string{
 }
 
 func (t *reportTotals) print(w io.Writer) {
-	fmt.Fprintf(w, "%s report: %d rows, complete (ends with <END>).\n", reportKindNames[t.kind], t.rows)
+	fmt.Fprintf(w, "%s report, %d rows, complete (ends with <END>).\n", strings.ToLower(reportKindNames[t.kind]), t.rows)
 	table := func(title, col string, m map[reportKey]*reportSum) {
 		if len(m) == 0 {
 			return
@@ -252,5 +293,3 @@ type plainError struct{ err error }
 
 func (e plainError) Error() string { return strings.TrimPrefix(e.err.Error(), "alipay: ") }
 func (e plainError) Unwrap() error { return e.err }
-
-var errNoLedgerSupport = errors.New("matching against a ledger is not available in this build")
