@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/xborderpay/alipay"
 )
 
 const (
@@ -62,6 +64,7 @@ func testKeysClient(t testing.TB, opts ...Option) *Client {
 		WithMD5Key(sandboxMD5Key),
 		WithNotifyVerify(false),
 		WithGateway("http://127.0.0.1:1/gateway.do"),
+		WithRetry(alipay.RetryPolicy{MaxAttempts: 2, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}),
 	}
 	c, err := NewClient(sandboxPID, append(base, opts...)...)
 	require.NoError(t, err)
