@@ -273,3 +273,41 @@ func TestFilesFromFake(t *testing.T) {
 		assert.Equal(t, now, r.Time)
 	}
 }
+
+func TestTextServiceErrors(t *testing.T) {
+	ctx := context.Background()
+	day := time.Date(2026, 11, 1, 0, 0, 0, 0, mapi.Beijing)
+	envelope := `<?xml version="1.0" encoding="GBK"?>` + "\n<alipay><is_success>F</is_success><error>ILLEGAL_PARTNER</error></alipay>"
+
+	c, _ := captureGateway(t, "File empty")
+	_, err := c.ExchangeRates(ctx)
+	var e *mapi.Error
+	require.True(t, errors.As(err, &e))
+	assert.Equal(t, "File empty", e.Message)
+	assert.False(t, e.Unknown())
+
+	c, _ = captureGateway(t, envelope)
+	_, err = c.ExchangeRates(ctx)
+	assert.Equal(t, mapi.CodeIllegalPartner, mapi.ErrorCodeOf(err))
+	_, err = c.CompareFile(ctx, day, day)
+	assert.Equal(t, mapi.CodeIllegalPartner, mapi.ErrorCodeOf(err))
+
+	c, _ = captureGateway(t, "<alipay><is_success>T</is_success></alipay>")
+	_, err = c.ExchangeRates(ctx)
+	assert.ErrorContains(t, err, "instead of the rate file")
+	_, err = c.LiquidationFile(ctx, day, day)
+	assert.ErrorContains(t, err, "instead of the file")
+
+	c, _ = captureGateway(t, "20120330|112537|AUD|x|")
+	_, err = c.ExchangeRates(ctx)
+	assert.ErrorContains(t, err, "not a decimal")
+
+	c, _ = captureGateway(t, "File download failed:Finish date not ahead of today")
+	fr, err := c.LiquidationFile(ctx, day, day)
+	require.NoError(t, err)
+	_, err = fr.Next()
+	require.True(t, errors.As(err, &e))
+	assert.Equal(t, "forex_liquidation_file", e.Service)
+	assert.Contains(t, e.Message, "Finish date not ahead of today")
+	require.NoError(t, fr.Close())
+}
