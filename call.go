@@ -67,7 +67,11 @@ func (c *Client) Do(ctx context.Context, path string, req, resp any) error {
 	raw, err := io.ReadAll(io.LimitReader(hresp.Body, maxResponseBytes+1))
 	if err != nil {
 		e.Err = fmt.Errorf("reading response: %w", err)
+		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+			e.Err = fmt.Errorf("%w: reading response: %w", ctxErr, err)
+		}
 		e.unknown = true
+		c.logCall(ctx, st, e, hresp.StatusCode, "")
 		return e
 	}
 	if len(raw) > maxResponseBytes {

@@ -118,7 +118,14 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented:
 		retry = true
 	default:
-		result, ok := peekResult(resp, st)
+		result, ok, readErr := peekResult(resp, st)
+		if readErr != nil {
+			if ctx.Err() != nil {
+				return false, nil // the caller's context ended mid-body: no retry
+			}
+			retry = true // the attempt timed out or the connection broke mid-body
+			break
+		}
 		if ok && result.ResultStatus == ResultStatusUnknown && !result.inProcess() {
 			retry = true
 			if result.ResultCode == ResultCodeRequestTrafficExceedLimit && st != nil {
@@ -146,29 +153,36 @@ func (c *Client) roomForRetry(ctx context.Context, st *callState) bool {
 	return time.Until(deadline) > wait
 }
 
-// peekResult reads the body (bounded), puts it back for the caller, and
-// decodes just the result envelope.
-func peekResult(resp *http.Response, st *callState) (Result, bool) {
+// peekResult reads the body (bounded) and puts it back for the caller,
+// followed by the read error if there was one, then decodes just the result
+// envelope. readErr reports a body that could not be read in full.
+func peekResult(resp *http.Response, st *callState) (result Result, ok bool, readErr error) {
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
 	resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(body))
 	if err != nil {
-		return Result{}, false
+		resp.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{err}))
+		return Result{}, false, err
 	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
 	if len(body) > maxResponseBytes {
 		if st != nil {
 			st.tooLarge = true
 		}
-		return Result{}, false
+		return Result{}, false, nil
 	}
 	var env struct {
 		Result *Result `json:"result"`
 	}
 	if json.Unmarshal(body, &env) != nil || env.Result == nil {
-		return Result{}, false
+		return Result{}, false, nil
 	}
-	return *env.Result, true
+	return *env.Result, true, nil
 }
+
+// errReader replays a read error after a peeked body.
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }
 
 // backoff waits MinBackoff·2^n with equal jitter, capped at MaxBackoff; after
 // throttling (429 or REQUEST_TRAFFIC_EXCEED_LIMIT) it waits throttleFactor
