@@ -115,7 +115,7 @@ func (c *Client) Refund(ctx context.Context, req *RefundRequest) (*RefundRespons
 		var e *Error
 		if errors.As(err, &e) && e.Code == CodeRepeatedRefundRequest && e.Attempts > 1 {
 			q, qerr := c.QueryRefund(ctx, &QueryRefundRequest{OutTradeNo: req.OutTradeNo, OutReturnNo: req.OutReturnNo})
-			if qerr == nil && q.ResponseCode == "SUCCESS" && q.RefundResultCode != RefundResultFailed {
+			if qerr == nil && q.ResponseCode == "SUCCESS" && q.RefundResultCode != RefundResultFailed && q.RefundResultCode != RefundResultCanceled {
 				return &RefundResponse{OutReturnNo: req.OutReturnNo, OutTradeNo: req.OutTradeNo, Replayed: true, Fields: q.Fields}, nil
 			}
 		}

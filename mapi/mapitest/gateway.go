@@ -45,13 +45,14 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		s.lose(w, func(w http.ResponseWriter) { writeText(w, s.notifyVerify(p)) })
 		return
 	}
+	// Access errors go unsigned: the caller's keys are what is in doubt.
 	st := mapi.SignType(p["sign_type"])
 	if p["partner"] != s.partner {
-		s.writeEnvelope(w, st, nil, "", nil, "ILLEGAL_PARTNER")
+		s.writeEnvelope(w, "", nil, "", nil, "ILLEGAL_PARTNER")
 		return
 	}
 	if !verify(st, mapi.PreSignString(p), p["sign"], &s.keys.merchant.PublicKey, s.md5Key) {
-		s.writeEnvelope(w, st, nil, "", nil, "ILLEGAL_SIGN")
+		s.writeEnvelope(w, "", nil, "", nil, "ILLEGAL_SIGN")
 		return
 	}
 	s.lose(w, func(w http.ResponseWriter) {
@@ -115,7 +116,8 @@ func (s *Server) notifyVerify(p map[string]string) string {
 
 // writeEnvelope answers the XML envelope of spec §3.0. On success the
 // element respName holds resp; the signature (the request's sign type;
-// RSA2 for RSA) covers resp's children, or the leaf children of <alipay>.
+// RSA2 for RSA; none when st is empty) covers resp's children, or the leaf
+// children of <alipay>.
 func (s *Server) writeEnvelope(w http.ResponseWriter, st mapi.SignType, req map[string]string, respName string, resp map[string]string, errCode gwError) {
 	var b strings.Builder
 	b.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n<alipay>")

@@ -55,7 +55,7 @@ type Delivery struct {
 }
 
 // Payment is what Pay returns: the app SDK's synchronous result and the
-// first notification delivery.
+// first notification delivery (zero when the order had no notify_url).
 type Payment struct {
 	TradeNo    string
 	OutTradeNo string
@@ -113,6 +113,9 @@ func (s *Server) Pay(ctx context.Context, orderString string) (*Payment, error) 
 	}
 	result += `&sign_type="RSA"&sign="` + rsig + `"`
 	pay := &Payment{TradeNo: t.TradeNo, OutTradeNo: t.OutTradeNo, AppResult: "resultStatus={9000};memo={};result={" + result + "}"}
+	if t.NotifyURL == "" { // no notify_url, no notification
+		return pay, nil
+	}
 	pay.Delivery, err = s.notifyTrade(ctx, t)
 	return pay, err
 }
