@@ -13,12 +13,12 @@ import (
 	"github.com/xborderpay/alipay"
 )
 
-const reportAbout = `Reads an Antom reconciliation report (transaction details, settlement details
-or settlement summary, CSV) and prints its rows and totals per currency and
-transaction type, exactly (no floating point). A file that stops before its
+const reportAbout = `Reads Antom reconciliation reports (transaction details, settlement details or
+settlement summary, CSV) and prints for each its rows and totals per currency
+and transaction type, exactly (no floating point). A file that stops before its
 <END> line is an error: it was not downloaded completely.
 
-With -ledger, it also matches the report against your own records and lists
+With -ledger, it also matches the reports against your own records and lists
 every discrepancy; the exit status is then 1 when there is any.
 `
 
