@@ -60,6 +60,17 @@ const (
 	ColumnTaxFeeCurrency         = "taxFeeCurrency"
 )
 
+// reportKnownColumns lists every Column constant.
+var reportKnownColumns = [...]string{
+	ColumnCustomerID, ColumnAcquirer, ColumnPSP, ColumnAcquirerReferenceNo, ColumnReferenceMerchantID,
+	ColumnReferenceStoreID, ColumnTransactionID, ColumnOriginalTransactionID, ColumnTransactionRequestID,
+	ColumnReferenceTransactionID, ColumnOrderDescription, ColumnTransactionType, ColumnPaymentMethodType,
+	ColumnStatus, ColumnTransactionTime, ColumnTransactionAmountValue, ColumnTransactionCurrency,
+	ColumnSettlementBatchID, ColumnSettlementAmountValue, ColumnSettlementCurrency, ColumnSettlementTime,
+	ColumnSummaryType, ColumnTransactionCount, ColumnProcessingFeeValue, ColumnProcessingFeeCurrency,
+	ColumnTaxFeeValue, ColumnTaxFeeCurrency,
+}
+
 // Fee names, as used in ReportFee.Name. A fee column is named
 // <name>AmountValue (or just <name>) and its currency <name>Currency; the
 // reader picks up every such pair it finds in a header, so fee kinds

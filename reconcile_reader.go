@@ -136,10 +136,7 @@ func (rr *ReportReader) Next() (ReportRow, error) {
 		}
 		return ReportRow{}, rr.fail(&ReportError{Line: rr.line, Err: err})
 	}
-	for i, f := range rec {
-		rec[i] = reportTrim(f)
-	}
-	rr.gen++
+	rr.gen++ // values are trimmed when read, not here: most are never read
 	return ReportRow{fields: rec, meta: rr.meta, line: rr.line, src: rr, gen: rr.gen}, nil
 }
 

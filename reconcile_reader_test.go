@@ -428,3 +428,42 @@ func FuzzReportReader(f *testing.F) {
 		}
 	})
 }
+
+func TestReportTimes(t *testing.T) {
+	sgt := time.FixedZone("SGT", 8*3600)
+	tests := []struct {
+		in   string
+		want time.Time // zero: an error
+	}{
+		{"2026-11-20T10:30:00+08:00", time.Date(2026, 11, 20, 2, 30, 0, 0, time.UTC)},
+		{"2026-11-20T10:30:00.250-07:00", time.Date(2026, 11, 20, 17, 30, 0, 250e6, time.UTC)},
+		{"2026-11-20T10:30:00Z", time.Date(2026, 11, 20, 10, 30, 0, 0, time.UTC)},
+		{"2026-11-20T10:30:00+0830", time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)},
+		{"2026-11-20 10:30:00+08:00", time.Date(2026, 11, 20, 2, 30, 0, 0, time.UTC)},
+		{"2026-11-20 10:30:00", time.Date(2026, 11, 20, 10, 30, 0, 0, sgt)},
+		{"2026-11-20T10:30:00", time.Date(2026, 11, 20, 10, 30, 0, 0, sgt)},
+		{"2026-11-20 10:30:00.5", time.Date(2026, 11, 20, 10, 30, 0, 5e8, sgt)},
+		{"2026/11/20 10:30:00", time.Date(2026, 11, 20, 10, 30, 0, 0, sgt)},
+		{"2026-11-20", time.Date(2026, 11, 20, 0, 0, 0, 0, sgt)},
+		{"20261120", time.Date(2026, 11, 20, 0, 0, 0, 0, sgt)},
+		{"2026-13-20", time.Time{}},
+		{"20-11-2026", time.Time{}},
+		{"1700000000", time.Time{}},
+		{"2026-11-20T10:30:00+25:00", time.Time{}},
+		{"today", time.Time{}},
+	}
+	for _, tt := range tests {
+		rr := NewReportReader(strings.NewReader("t\n\"" + tt.in + "\"\n<END>\n"))
+		rr.SetTimeZone(sgt)
+		row, err := rr.Next()
+		require.NoError(t, err)
+		v := reportView{row: row}
+		got := v.time("t")
+		if tt.want.IsZero() {
+			assert.Error(t, v.err, tt.in)
+			continue
+		}
+		require.NoError(t, v.err, tt.in)
+		assert.True(t, tt.want.Equal(got), "%s: got %v, want %v", tt.in, got, tt.want)
+	}
+}

@@ -50,7 +50,7 @@ func (r ReportRow) Lookup(name string) (string, bool) {
 	if i < 0 {
 		return "", false
 	}
-	return r.fields[i], true
+	return reportTrim(r.fields[i]), true
 }
 
 // Line returns the line of the file the row starts on.
@@ -59,7 +59,11 @@ func (r ReportRow) Line() int { return r.line }
 // Values returns the row's values in header order.
 func (r ReportRow) Values() []string {
 	r.check()
-	return append([]string(nil), r.fields...)
+	values := make([]string, len(r.fields))
+	for i, f := range r.fields {
+		values[i] = reportTrim(f)
+	}
+	return values
 }
 
 // Kind returns the kind of report the row belongs to.
@@ -99,6 +103,17 @@ func newReportMeta(header []string, loc *time.Location) *reportMeta {
 		m.exact[h] = i
 		m.folded[strings.ToLower(h)] = i
 	}
+	// Resolve the SDK's own column names once, hits and misses alike, so
+	// the typed views never fold case per row.
+	for _, c := range reportKnownColumns {
+		if _, ok := m.exact[c]; !ok {
+			i, ok := m.folded[strings.ToLower(c)]
+			if !ok {
+				i = -1
+			}
+			m.exact[c] = i
+		}
+	}
 	for i, h := range header {
 		lower := strings.ToLower(h)
 		var base string
@@ -121,7 +136,7 @@ func newReportMeta(header []string, loc *time.Location) *reportMeta {
 // index returns the position of the named column or -1.
 func (m *reportMeta) index(name string) int {
 	if i, ok := m.exact[name]; ok {
-		return i
+		return i // -1 for a known column the header lacks
 	}
 	if i, ok := m.folded[strings.ToLower(name)]; ok {
 		return i

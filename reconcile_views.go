@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -162,13 +163,13 @@ func (v *reportView) convert(value, currency, valueColumn, currencyColumn string
 func (v *reportView) fees(fallback string) []ReportFee {
 	var fees []ReportFee
 	for _, f := range v.row.meta.fees {
-		value := v.row.fields[f.value]
+		value := reportTrim(v.row.fields[f.value])
 		if value == "" {
 			continue
 		}
 		currency, currencyColumn := fallback, ""
 		if f.curren >= 0 {
-			currency, currencyColumn = v.row.fields[f.curren], v.row.meta.header[f.curren]
+			currency, currencyColumn = reportTrim(v.row.fields[f.curren]), v.row.meta.header[f.curren]
 		}
 		a := v.convert(value, currency, v.row.meta.header[f.value], currencyColumn)
 		if v.err != nil {
@@ -192,16 +193,14 @@ func (v *reportView) count(column string) int64 {
 	return n
 }
 
-// reportTimeLayouts are the forms a report time is read in: RFC 3339 with
-// an offset first, then zone-less forms read in the reader's time zone.
+// reportTimeLayouts are the zone-less forms a report time may take, read
+// in the reader's time zone; times with an offset are RFC 3339.
 var reportTimeLayouts = []string{
 	"2006-01-02 15:04:05",
 	"2006-01-02T15:04:05",
 	"2006-01-02 15:04:05.999999999",
 	"2006-01-02T15:04:05.999999999",
 	"2006/01/02 15:04:05",
-	"2006-01-02",
-	"20060102",
 }
 
 func (v *reportView) time(column string) time.Time {
@@ -209,17 +208,41 @@ func (v *reportView) time(column string) time.Time {
 	if s == "" {
 		return time.Time{}
 	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t
-	}
-	if t, err := time.Parse("2006-01-02T15:04:05Z0700", s); err == nil {
-		return t
-	}
-	for _, layout := range reportTimeLayouts {
-		if t, err := time.ParseInLocation(layout, s, v.row.meta.loc); err == nil {
-			return t
+	var t time.Time
+	var err error
+	switch {
+	case len(s) == 10 && s[4] == '-': // a date
+		t, err = time.ParseInLocation("2006-01-02", s, v.row.meta.loc)
+	case len(s) == 8 && s[0] >= '0' && s[0] <= '9' && !strings.ContainsAny(s, "-/:"): // a compact date
+		t, err = time.ParseInLocation("20060102", s, v.row.meta.loc)
+	case len(s) > 19 && (s[len(s)-1] == 'Z' || strings.ContainsAny(s[19:], "+-")): // with an offset
+		if t, err = time.Parse(time.RFC3339Nano, s); err != nil {
+			for _, layout := range reportOffsetLayouts {
+				if t, err = time.Parse(layout, s); err == nil {
+					break
+				}
+			}
+		}
+	default:
+		err = errReportTime
+		for _, layout := range reportTimeLayouts {
+			if t, err = time.ParseInLocation(layout, s, v.row.meta.loc); err == nil {
+				break
+			}
 		}
 	}
-	v.fail(column, fmt.Errorf("%s is not a time (RFC 3339 or 2006-01-02 15:04:05)", amountQuote(s)))
-	return time.Time{}
+	if err != nil {
+		v.fail(column, fmt.Errorf("%s is not a time (RFC 3339, 2006-01-02 15:04:05 or 2006-01-02)", amountQuote(s)))
+		return time.Time{}
+	}
+	return t
 }
+
+// reportOffsetLayouts are forms with an offset other than RFC 3339.
+var reportOffsetLayouts = []string{
+	"2006-01-02T15:04:05.999999999Z0700",
+	"2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02 15:04:05.999999999Z0700",
+}
+
+var errReportTime = errors.New("not a time")
