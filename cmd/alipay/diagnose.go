@@ -95,7 +95,7 @@ func rawSignatureValue(header string) string {
 
 // diagnose verifies p with Antom's key and, when that fails, works out the
 // most likely reason. merchantKey may be nil.
-func diagnose(p signedParts, antomKey, merchantKey *rsa.PublicKey) diagnosis {
+func diagnose(p signedParts, antomKey, merchantKey *rsa.PublicKey) (d diagnosis) {
 	cands := signatureCandidates(p.sigValue)
 	if len(cands) == 0 {
 		return diagnosis{culprit: "the signature encoding", details: []string{
@@ -133,10 +133,9 @@ func diagnose(p signedParts, antomKey, merchantKey *rsa.PublicKey) diagnosis {
 		keyErrs = append(keyErrs, err)
 	}
 	if found == nil {
-		return diagnoseKey(p, cands, keyErrs, antomKey, merchantKey)
+		return diagnoseKey(cands, keyErrs, antomKey, merchantKey)
 	}
 
-	var d diagnosis
 	m, ok := searchContent(p, digest)
 	if digest.hash != crypto.SHA256 {
 		d.culprit = "the signature algorithm"
@@ -156,6 +155,13 @@ func diagnose(p signedParts, antomKey, merchantKey *rsa.PublicKey) diagnosis {
 			d.details = append(d.details, "Also, the signature value is malformed: "+found.how+".")
 		}
 		return d
+	}
+	if p.uri == "" {
+		defer func() {
+			if !d.ok {
+				d.details = append(d.details, "(The response answers a call to "+m.uri+".)")
+			}
+		}()
 	}
 	if len(m.changes) == 0 && found.how == "" {
 		// Only possible when the URI was unknown and has now been found.
@@ -186,7 +192,7 @@ func diagnose(p signedParts, antomKey, merchantKey *rsa.PublicKey) diagnosis {
 }
 
 // diagnoseKey explains a signature that no decoding opens with Antom's key.
-func diagnoseKey(p signedParts, cands []sigCandidate, errs []error, antomKey, merchantKey *rsa.PublicKey) diagnosis {
+func diagnoseKey(cands []sigCandidate, errs []error, antomKey, merchantKey *rsa.PublicKey) diagnosis {
 	d := diagnosis{culprit: "the key"}
 	if merchantKey != nil && merchantKey.N.Cmp(antomKey.N) == 0 {
 		d.details = append(d.details, "The key given as Antom's public key is your own merchant public key. Use Antom's public key (Antom Dashboard > Developer > Quick start > Integration resources).")

@@ -35,7 +35,12 @@ type signedDigest struct {
 func recoverDigest(pub *rsa.PublicKey, sig []byte) (signedDigest, error) {
 	k := pub.Size()
 	if len(sig) != k {
-		return signedDigest{}, fmt.Errorf("the signature is %d bytes but the key is %d-bit, so its signatures are %d bytes", len(sig), pub.N.BitLen(), k)
+		made := ""
+		switch len(sig) * 8 {
+		case 1024, 2048, 3072, 4096:
+			made = fmt.Sprintf(" (as from a %d-bit key)", len(sig)*8)
+		}
+		return signedDigest{}, fmt.Errorf("the signature is %d bytes%s but the key is %d-bit, so its signatures are %d bytes", len(sig), made, pub.N.BitLen(), k)
 	}
 	s := new(big.Int).SetBytes(sig)
 	if s.Cmp(pub.N) >= 0 {
