@@ -94,7 +94,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *app {
 	}
 }
 
-// A command is one subcommand: its name, one-line summary and function.
+// A command is one subcommand: its name and its function.
 type command struct {
 	name string
 	run  func(a *app, ctx context.Context, args []string) error
@@ -150,7 +150,9 @@ func (a *app) exit(name string, err error) int {
 		// The command already explained the failure on stdout.
 		return exitFail
 	default:
-		fmt.Fprintf(a.stderr, "alipay %s: %s\n", name, strings.TrimPrefix(err.Error(), "alipay: "))
+		// SDK errors start with "alipay: "; the command name already says it.
+		msg := strings.ReplaceAll(strings.TrimPrefix(err.Error(), "alipay: "), ": alipay: ", ": ")
+		fmt.Fprintf(a.stderr, "alipay %s: %s\n", name, msg)
 		return exitError
 	}
 }

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/xborderpay/alipay"
@@ -110,6 +112,9 @@ func (a *app) notify(ctx context.Context, args []string) error {
 	fmt.Fprintf(w, "  Body: %s\n", body)
 
 	resp, err := a.httpClient.Do(req)
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return fmt.Errorf("sending the notification: nothing is listening at %s; start your server first (%w)", *target, err)
+	}
 	if err != nil {
 		return fmt.Errorf("sending the notification: %w", err)
 	}

@@ -157,7 +157,7 @@ func TestNotify_errors(t *testing.T) {
 		{"not a url", append(base, "-url", "localhost:8080/n"), exitUsage, `-url "localhost:8080/n" is not an http:// or https:// URL`},
 		{"bad type", append(base, "-url", closed.URL, "-type", "dispute"), exitUsage, `-type must be payment, refund or capture, not "dispute"`},
 		{"bad status", append(base, "-url", closed.URL, "-status", "maybe"), exitUsage, `-status must be success or fail, not "maybe"`},
-		{"unreachable", append(base, "-url", closed.URL+"/n"), exitError, "alipay notify: sending the notification: "},
+		{"unreachable", append(base, "-url", closed.URL+"/n"), exitError, "alipay notify: sending the notification: nothing is listening at " + closed.URL + "/n; start your server first"},
 		{"public key", []string{"notify", "-key", antomPublicFile, "-client-id", "C", "-url", closed.URL}, exitError, "found a public key"},
 	}
 	for _, tt := range tests {

@@ -95,6 +95,7 @@ func TestSign_errors(t *testing.T) {
 			assert.NotContains(t, r.stderr, "MII", "no key material in errors")
 			assert.Empty(t, r.stdout)
 			assert.True(t, strings.HasPrefix(r.stderr, "alipay sign: "))
+			assert.NotContains(t, r.stderr, ": alipay: ", "one prefix is enough")
 		})
 	}
 }

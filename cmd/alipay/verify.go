@@ -145,6 +145,8 @@ func signedPartsOf(msg *httpMessage, uri, clientID string) (signedParts, error) 
 		return p, errors.New("there is no Signature header in this " + what + ".")
 	case p.timeValue == "":
 		return p, fmt.Errorf("there is no %s header; Antom signs it, so it must be saved with the message", p.timeName)
+	case !p.response && p.uri == "":
+		return p, errors.New("the notification was saved without its request line (POST /path HTTP/1.1), so the URI Antom signed is unknown; pass the path of your notify URL with -uri")
 	case p.clientID == "" && clientID == "":
 		return p, errors.New("there is no Client-Id header; pass your client ID with -client-id")
 	case p.clientID == "":

@@ -141,6 +141,8 @@ func verifyCases(t *testing.T) []verifyCase {
 		{name: "missing_signature", message: dump("HTTP/1.1 200 OK", []string{"Client-Id: C", "Response-Time: " + resp.Time}, resp.Body), code: exitFail, want: "FAIL: the signature cannot be checked.\n  there is no Signature header in this response. Antom leaves some failures unsigned"},
 		{name: "missing_time", message: strings.Replace(okNotify, "Request-Time: "+pay.Time+"\r\n", "", 1), code: exitFail, want: "there is no Request-Time header"},
 		{name: "missing_client_id", message: strings.Replace(okNotify, "Client-Id: "+pay.ClientID+"\r\n", "", 1), code: exitFail, want: "there is no Client-Id header; pass your client ID with -client-id"},
+		{name: "missing_request_line", message: strings.SplitN(okNotify, "\r\n", 2)[1], code: exitFail, want: "pass the path of your notify URL with -uri"},
+		{name: "missing_request_line_uri_given", message: strings.SplitN(okNotify, "\r\n", 2)[1], args: []string{"-uri", pay.URI}, code: exitOK, want: "OK:"},
 		{name: "missing_client_id_given", message: strings.Replace(okNotify, "Client-Id: "+pay.ClientID+"\r\n", "", 1), args: []string{"-client-id", pay.ClientID}, code: exitOK, want: "OK:"},
 	}
 }
