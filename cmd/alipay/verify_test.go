@@ -138,9 +138,9 @@ func verifyCases(t *testing.T) []verifyCase {
 		{name: "signature_not_base64", message: notificationDump(pay.URI, pay.ClientID, pay.Time, "***", pay.Body), code: exitFail, want: "The signature value in the Signature header is not base64"},
 		{name: "signature_sha1", message: notificationDump(pay.URI, pay.ClientID, pay.Time, url.QueryEscape(base64.StdEncoding.EncodeToString(sha1Sig)), pay.Body), code: exitFail, want: "The signature uses SHA-1, not SHA-256"},
 
-		{name: "missing_signature", message: dump("HTTP/1.1 200 OK", []string{"Client-Id: C", "Response-Time: " + resp.Time}, resp.Body), code: exitFail, want: "FAIL: the signature cannot be checked.\n  there is no Signature header in this response. Antom leaves some failures unsigned"},
-		{name: "missing_time", message: strings.Replace(okNotify, "Request-Time: "+pay.Time+"\r\n", "", 1), code: exitFail, want: "there is no Request-Time header"},
-		{name: "missing_client_id", message: strings.Replace(okNotify, "Client-Id: "+pay.ClientID+"\r\n", "", 1), code: exitFail, want: "there is no Client-Id header; pass your client ID with -client-id"},
+		{name: "missing_signature", message: dump("HTTP/1.1 200 OK", []string{"Client-Id: C", "Response-Time: " + resp.Time}, resp.Body), code: exitFail, want: "FAIL: the signature cannot be checked.\n  There is no Signature header in this response. Antom leaves some failures unsigned"},
+		{name: "missing_time", message: strings.Replace(okNotify, "Request-Time: "+pay.Time+"\r\n", "", 1), code: exitFail, want: "There is no Request-Time header"},
+		{name: "missing_client_id", message: strings.Replace(okNotify, "Client-Id: "+pay.ClientID+"\r\n", "", 1), code: exitFail, want: "There is no Client-Id header; pass your client ID with -client-id."},
 		{name: "missing_request_line", message: strings.SplitN(okNotify, "\r\n", 2)[1], code: exitFail, want: "pass the path of your notify URL with -uri"},
 		{name: "missing_request_line_uri_given", message: strings.SplitN(okNotify, "\r\n", 2)[1], args: []string{"-uri", pay.URI}, code: exitOK, want: "OK:"},
 		{name: "missing_client_id_given", message: strings.Replace(okNotify, "Client-Id: "+pay.ClientID+"\r\n", "", 1), args: []string{"-client-id", pay.ClientID}, code: exitOK, want: "OK:"},
