@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httputil"
 	"net/textproto"
 	"strings"
 )
@@ -58,6 +60,12 @@ func parseHTTPMessage(data []byte) (*httpMessage, error) {
 		}
 	}
 	msg.body = rest
+	if te := strings.ToLower(msg.header.Get("Transfer-Encoding")); strings.Contains(te, "chunked") {
+		// A raw capture (not curl, which decodes it) keeps the chunk framing.
+		if b, err := io.ReadAll(httputil.NewChunkedReader(bytes.NewReader(rest))); err == nil {
+			msg.body = b
+		}
+	}
 	return msg, nil
 }
 

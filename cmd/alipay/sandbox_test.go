@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -45,6 +46,7 @@ func (b *syncBuffer) String() string {
 // sandbox is an "alipay sandbox" command running in process.
 type sandbox struct {
 	endpoint, clientID string
+	keys               string // directory holding the keys the sandbox wrote
 	out                *syncBuffer
 	client             *alipay.Client
 	stop               func() int // stops the command and returns its exit code
@@ -65,7 +67,7 @@ func startSandbox(t *testing.T) *sandbox {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	go func() { done <- a.run(ctx, []string{"sandbox", "-addr", "127.0.0.1:0", "-keys", keys}) }()
-	s := &sandbox{out: out}
+	s := &sandbox{out: out, keys: keys}
 	var once sync.Once
 	code := -1
 	s.stop = func() int {
@@ -88,14 +90,26 @@ func startSandbox(t *testing.T) *sandbox {
 	s.endpoint = m[1]
 	s.clientID = clientIDLine.FindStringSubmatch(out.String())[1]
 
-	priv, err := os.ReadFile(filepath.Join(keys, "merchant_private_key.pem"))
-	require.NoError(t, err)
-	pub, err := os.ReadFile(filepath.Join(keys, "antom_public_key.pem"))
-	require.NoError(t, err)
-	s.client, err = alipay.NewClient(s.clientID, alipay.WithPrivateKey(string(priv)), alipay.WithAlipayPublicKey(string(pub)),
-		alipay.WithEndpoint(s.endpoint), alipay.WithRetry(alipay.NoRetry))
-	require.NoError(t, err)
+	s.client = s.clientWith(t, nil)
 	return s
+}
+
+// clientWith returns an SDK client configured from what the sandbox
+// printed and wrote; hc may be nil.
+func (s *sandbox) clientWith(t *testing.T, hc *http.Client) *alipay.Client {
+	t.Helper()
+	priv, err := os.ReadFile(filepath.Join(s.keys, "merchant_private_key.pem"))
+	require.NoError(t, err)
+	pub, err := os.ReadFile(filepath.Join(s.keys, "antom_public_key.pem"))
+	require.NoError(t, err)
+	opts := []alipay.Option{alipay.WithPrivateKey(string(priv)), alipay.WithAlipayPublicKey(string(pub)),
+		alipay.WithEndpoint(s.endpoint), alipay.WithRetry(alipay.NoRetry)}
+	if hc != nil {
+		opts = append(opts, alipay.WithHTTPClient(hc))
+	}
+	c, err := alipay.NewClient(s.clientID, opts...)
+	require.NoError(t, err)
+	return c
 }
 
 // merchantSite is the merchant's side of a checkout: a notification
@@ -221,4 +235,60 @@ func TestSandbox_usage(t *testing.T) {
 	r = runApp(t, "", "sandbox", "-addr", busy.Addr().String())
 	assert.Equal(t, exitError, r.code)
 	assert.Contains(t, r.stderr, "alipay sandbox: listening on "+busy.Addr().String())
+}
+
+// dumpingTransport keeps the raw bytes of every response, as curl -i would
+// save them.
+type dumpingTransport struct {
+	mu    sync.Mutex
+	dumps [][]byte
+}
+
+func (d *dumpingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	b, err := httputil.DumpResponse(resp, true)
+	if err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	d.dumps = append(d.dumps, b)
+	d.mu.Unlock()
+	return resp, nil
+}
+
+// TestSandbox_verifyAgreesWithGateway saves a real answer of the sandbox
+// gateway and checks it with "alipay verify": the tool and the gateway
+// agree on the signature, and a changed byte is caught.
+func TestSandbox_verifyAgreesWithGateway(t *testing.T) {
+	s := startSandbox(t)
+	keys := t.TempDir()
+	pub := filepath.Join(s.keys, "antom_public_key.pem")
+	dumps := &dumpingTransport{}
+	c := s.clientWith(t, &http.Client{Transport: dumps})
+	_, err := c.InquiryPayment(context.Background(), &alipay.InquiryPaymentRequest{PaymentRequestID: "no-such-payment"})
+	require.Error(t, err, "ORDER_NOT_EXIST is an F result")
+	require.Len(t, dumps.dumps, 1)
+
+	saved := filepath.Join(keys, "response.txt")
+	require.NoError(t, os.WriteFile(saved, dumps.dumps[0], 0o600))
+	r := runApp(t, "", "verify", "-key", pub, "-uri", "/ams/sandbox/api/v1/payments/inquiryPayment", saved)
+	assert.Equal(t, exitOK, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout, "OK: the signature verifies")
+
+	r = runApp(t, "", "verify", "-key", pub, saved)
+	assert.Equal(t, exitOK, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout, "for URI /ams/sandbox/api/v1/payments/inquiryPayment.")
+
+	r = runApp(t, "", "verify", "-key", pub, "-uri", "/ams/api/v1/payments/inquiryPayment", saved)
+	assert.Equal(t, exitFail, r.code)
+	assert.Contains(t, r.stdout, "Antom signed the sandbox path /ams/sandbox/api/v1/payments/inquiryPayment")
+
+	tampered := bytes.Replace(dumps.dumps[0], []byte("ORDER_NOT_EXIST"), []byte("ORDER_NOT_EXISU"), 1)
+	require.NoError(t, os.WriteFile(saved, tampered, 0o600))
+	r = runApp(t, "", "verify", "-key", pub, "-uri", "/ams/sandbox/api/v1/payments/inquiryPayment", saved)
+	assert.Equal(t, exitFail, r.code)
+	assert.Contains(t, r.stdout, "Most likely wrong: the signed content (most likely the body).")
 }
