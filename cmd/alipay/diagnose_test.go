@@ -133,3 +133,41 @@ func TestDiagnose_largeBody(t *testing.T) {
 	assert.Equal(t, "the body", d.culprit)
 	assert.Contains(t, d.details[0], "compact")
 }
+
+// benchmarkParts is a pay response whose body was pretty-printed after it
+// arrived, with the time to sign it with.
+func benchmarkParts(b *testing.B) (signedParts, *rsa.PrivateKey) {
+	_, vectors := loadVectors(b)
+	v := vectors["pay-response-iso-time"]
+	antom := readPrivateKey(b, antomPrivateFile)
+	var indented bytes.Buffer
+	require.NoError(b, json.Indent(&indented, []byte(v.Body), "", "  "))
+	return signedParts{method: "POST", uri: v.URI, response: true, clientID: v.ClientID, timeName: "Response-Time",
+		timeValue: v.Time, times: map[string]string{"Response-Time": v.Time}, body: indented.Bytes(), sigValue: v.Signature}, antom
+}
+
+// BenchmarkDiagnose_body is a whole diagnosis that ends in "the body":
+// the straight check, the digest recovery and the variant search.
+func BenchmarkDiagnose_body(b *testing.B) {
+	p, antom := benchmarkParts(b)
+	b.ReportAllocs()
+	for range b.N {
+		if d := diagnose(p, &antom.PublicKey, nil); d.culprit != "the body" {
+			b.Fatal(d.culprit)
+		}
+	}
+}
+
+// BenchmarkDiagnose_rawVerify is the raw cost it compares with: one
+// SHA256withRSA verification of the same content.
+func BenchmarkDiagnose_rawVerify(b *testing.B) {
+	p, antom := benchmarkParts(b)
+	h, err := alipay.ParseSignatureHeader("algorithm=RSA256,signature=" + p.sigValue)
+	require.NoError(b, err)
+	content := alipay.SignContent(p.method, p.uri, p.clientID, p.timeValue, p.body)
+	v := alipay.NewVerifier(&antom.PublicKey)
+	b.ReportAllocs()
+	for range b.N {
+		_ = v.Verify(content, h.Signature)
+	}
+}
