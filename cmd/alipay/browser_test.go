@@ -43,6 +43,21 @@ func TestSandbox_browserCheckout(t *testing.T) {
 	site := newMerchantSite(t, s.client)
 	cashier := s.pay(t, site, "ORD-BROWSER-1")
 
+	// Chromium's helper processes may still write to the profile for a
+	// moment after the browser exits, which t.TempDir's cleanup would
+	// report as a failure: remove it ourselves, patiently.
+	profile, err := os.MkdirTemp("", "alipay-chromium-")
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		for range 50 {
+			if os.RemoveAll(profile) == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Logf("could not remove the Chromium profile %s", profile)
+	})
+
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx,
@@ -55,7 +70,7 @@ func TestSandbox_browserCheckout(t *testing.T) {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 	)
 	defer cancelAlloc()
 	browser, cancelBrowser := chromedp.NewContext(alloc, chromedp.WithErrorf(func(format string, args ...any) {
@@ -69,7 +84,7 @@ func TestSandbox_browserCheckout(t *testing.T) {
 	defer cancelBrowser()
 
 	var amount, status, landed, thanks string
-	err := chromedp.Run(browser,
+	err = chromedp.Run(browser,
 		chromedp.Navigate(cashier),
 		chromedp.WaitVisible("#pay", chromedp.ByID),
 		chromedp.Text("#amount", &amount, chromedp.ByID),

@@ -85,7 +85,7 @@ func (a *app) verify(_ context.Context, args []string) error {
 	p, err := signedPartsOf(msg, signURI, *clientID)
 	if err != nil {
 		fmt.Fprintln(a.stdout, "FAIL: the signature cannot be checked.")
-		fmt.Fprintln(a.stdout, "  "+upperFirst(err.Error()))
+		fmt.Fprintln(a.stdout, "  "+upperFirst(err.Error())+".")
 		return &failedError{"cannot verify"}
 	}
 	a.printParts(p)
@@ -142,19 +142,19 @@ func signedPartsOf(msg *httpMessage, uri, clientID string) (signedParts, error) 
 				what += ". Antom leaves some failures unsigned, notably when it rejected your request's own signature (INVALID_SIGNATURE): look at the result in the body"
 			}
 		}
-		return p, errors.New("there is no Signature header in this " + what + ".")
+		return p, errors.New("there is no Signature header in this " + what)
 	case p.timeValue == "":
-		return p, fmt.Errorf("there is no %s header; Antom signs it, so it must be saved with the message.", p.timeName)
+		return p, fmt.Errorf("there is no %s header; Antom signs it, so it must be saved with the message", p.timeName)
 	case !p.response && p.uri == "":
-		return p, errors.New("the notification was saved without its request line (POST /path HTTP/1.1), so the URI Antom signed is unknown; pass the path of your notify URL with -uri.")
+		return p, errors.New("the notification was saved without its request line (POST /path HTTP/1.1), so the URI Antom signed is unknown; pass the path of your notify URL with -uri")
 	case p.clientID == "" && clientID == "":
-		return p, errors.New("there is no Client-Id header; pass your client ID with -client-id.")
+		return p, errors.New("there is no Client-Id header; pass your client ID with -client-id")
 	case p.clientID == "":
 		p.clientID, p.givenClient = clientID, ""
 	}
 	p.sigValue = rawSignatureValue(sig)
 	if p.sigValue == "" {
-		return p, errors.New("the Signature header has no signature= value; it should look like algorithm=RSA256,keyVersion=1,signature=<URL-escaped base64>.")
+		return p, errors.New("the Signature header has no signature= value; it should look like algorithm=RSA256,keyVersion=1,signature=<URL-escaped base64>")
 	}
 	return p, nil
 }
