@@ -47,6 +47,9 @@ func (a *app) verify(_ context.Context, args []string) error {
 		}
 		return err
 	}
+	if *in == "-" && *bodyFile == "-" {
+		return usagef("only one of the message and -body can come from standard input")
+	}
 	var signURI string
 	if *uri != "" {
 		var err error

@@ -213,6 +213,7 @@ func TestVerify_usageAndErrors(t *testing.T) {
 		{"no key", []string{msg}, exitUsage, "flag -key is required"},
 		{"message twice", []string{"-key", antomPublicFile, "-in", msg, msg}, exitUsage, "either with -in or as the argument, not both"},
 		{"body twice", []string{"-key", antomPublicFile, "-body", msg, msg}, exitUsage, "the message file already has a body"},
+		{"stdin twice", []string{"-key", antomPublicFile, "-body", "-", "-"}, exitUsage, "only one of the message and -body can come from standard input"},
 		{"private key as Antom's", []string{"-key", antomPrivateFile, msg}, exitError, "found a private key"},
 		{"missing key file", []string{"-key", "nope.pem", msg}, exitError, "reading -key nope.pem: open nope.pem"},
 		{"malformed message", []string{"-key", antomPublicFile, bad}, exitError, "line 2 is not a header (Name: value)"},
