@@ -63,18 +63,16 @@ func (a *app) sandbox(ctx context.Context, args []string) error {
 	defer l.Close()
 
 	// The gateway runs on its own loopback port behind a logging proxy on
-	// the public address. Its URL is set to the proxy's, so the cashier
-	// links it hands out lead the browser through the proxy and every page
-	// visit is logged too.
-	srv := alipaytest.NewUnstartedServer(opts...)
+	// the public address. Its links (the cashier page at normalUrl, ...)
+	// point at the proxy, so every page visit is logged too.
+	front := publicURL(l.Addr())
+	srv := alipaytest.NewUnstartedServer(append(opts, alipaytest.WithPublicURL(front))...)
 	srv.Start()
 	defer srv.Close()
 	backend, err := url.Parse(srv.URL)
 	if err != nil {
 		return err
 	}
-	front := publicURL(l.Addr())
-	srv.URL = front
 
 	if err := a.printSandboxConfig(srv, front, *keysDir); err != nil {
 		return err
