@@ -19,12 +19,12 @@ func ExampleClient_Pay_app() {
 		"schemeUrl": "alipayhk://platformapi/startapp?appId=20000067&token=abc",
 		"normalUrl": "https://open-sea.alipayplus.com/api/open/v1/ac/cashier/checkout.htm?token=abc",
 		"appIdentifier": "hk.alipay.wallet"}`)
-	defer antom.Close()
 
 	c, err := alipay.NewClient(antom.ClientID,
 		alipay.WithPrivateKey(antom.MerchantPrivateKey),
 		alipay.WithAlipayPublicKey(antom.AntomPublicKey),
-		alipay.WithEndpoint(antom.URL), // real code: alipay.EndpointAsia
+		alipay.WithEndpoint(alipay.EndpointAsia),
+		alipay.WithHTTPClient(antom.HTTPClient()), // Antom answers in process; real code leaves this out
 	)
 	if err != nil {
 		log.Fatal(err)
@@ -70,12 +70,12 @@ func ExampleClient_Pay_web() {
 		"orderCodeForm": {"expireTime": "2024-01-15T01:34:45-08:00", "codeDetails": [
 			{"codeValue": "https://global.alipay.com/281002040098", "displayType": "TEXT"},
 			{"codeValue": "https://global.alipay.com/merchant/order/showQrImage.htm?code=281002040098&picSize=L", "displayType": "BIGIMAGE"}]}}`)
-	defer antom.Close()
 
 	c, err := alipay.NewClient(antom.ClientID,
 		alipay.WithPrivateKey(antom.MerchantPrivateKey),
 		alipay.WithAlipayPublicKey(antom.AntomPublicKey),
-		alipay.WithEndpoint(antom.URL), // real code: alipay.EndpointAsia
+		alipay.WithEndpoint(alipay.EndpointAsia),
+		alipay.WithHTTPClient(antom.HTTPClient()), // Antom answers in process; real code leaves this out
 	)
 	if err != nil {
 		log.Fatal(err)
@@ -119,12 +119,12 @@ func ExampleClient_Refund() {
 		"refundRequestId": "order-1001-refund-1", "refundId": "2024011519401080010018864029828XXXX",
 		"paymentId": "20240115194010800100188640298283440",
 		"refundAmount": {"currency": "HKD", "value": "10000"}, "refundTime": "2024-01-15T02:00:00-08:00"}`)
-	defer antom.Close()
 
 	c, err := alipay.NewClient(antom.ClientID,
 		alipay.WithPrivateKey(antom.MerchantPrivateKey),
 		alipay.WithAlipayPublicKey(antom.AntomPublicKey),
-		alipay.WithEndpoint(antom.URL), // real code: alipay.EndpointAsia
+		alipay.WithEndpoint(alipay.EndpointAsia),
+		alipay.WithHTTPClient(antom.HTTPClient()), // Antom answers in process; real code leaves this out
 	)
 	if err != nil {
 		log.Fatal(err)
@@ -160,12 +160,12 @@ func ExampleClient_WaitForPayment() {
 		`{"result": {"resultCode": "SUCCESS", "resultStatus": "S"}, "paymentRequestId": "order-1001-1", "paymentStatus": "SUCCESS",
 		  "paymentId": "20240115194010800100188640298283440", "paymentTime": "2024-01-15T01:22:03-08:00"}`,
 	)
-	defer antom.Close()
 
 	c, err := alipay.NewClient(antom.ClientID,
 		alipay.WithPrivateKey(antom.MerchantPrivateKey),
 		alipay.WithAlipayPublicKey(antom.AntomPublicKey),
-		alipay.WithEndpoint(antom.URL), // real code: alipay.EndpointAsia
+		alipay.WithEndpoint(alipay.EndpointAsia),
+		alipay.WithHTTPClient(antom.HTTPClient()), // Antom answers in process; real code leaves this out
 	)
 	if err != nil {
 		log.Fatal(err)

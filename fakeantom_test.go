@@ -2,25 +2,28 @@ package alipay
 
 import (
 	"context"
-	"crypto/rsa"
+	"errors"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
+	"regexp"
 	"sync"
 	"testing"
+
+	"github.com/jarcoal/httpmock"
 )
 
-// fakeAntomClientID is the sandbox client ID the fake answers for; being a
-// SANDBOX_ ID, clients call the /ams/sandbox/api/ paths.
-const fakeAntomClientID = "SANDBOX_5YBZ1N2Q3R4S5T6U"
+// fakeAntomClientID is the live (not SANDBOX_) client ID the fake answers
+// for, so clients call the production /ams/api/ paths.
+const fakeAntomClientID = "5YBZ1N2Q3R4S5T6U"
 
 // fakeAntomResponseTime is the Response-Time of every answer, in the ISO 8601
 // form Antom uses.
 const fakeAntomResponseTime = "2024-01-15T01:20:46-08:00"
 
-// fakeAntom is an httptest server that answers each AMS call with the next
-// queued body, signed as Antom signs responses (spec §1.8) with
+// fakeAntom answers AMS calls to EndpointAsia through an httpmock transport,
+// in process: nothing leaves the test. Each call gets the next queued body,
+// signed as Antom signs responses (spec §1.8) with
 // testdata/antom_private_pkcs8.pem:
 //
 //	Signature:     SignatureHeader{...}.Encode() over SignContent("POST", uri, clientID, Response-Time, body)
@@ -28,16 +31,16 @@ const fakeAntomResponseTime = "2024-01-15T01:20:46-08:00"
 //	Client-Id:     the client ID
 //
 // It records each call and checks the request's own signature with
-// testdata/merchant_public.pem. Its exported fields let the package examples
-// (package alipay_test) build a client exactly as real code does.
+// testdata/merchant_public.pem. Its exported fields and HTTPClient let the
+// package examples (package alipay_test) build a client as real code does.
 type fakeAntom struct {
-	*httptest.Server
 	ClientID           string // the client ID to pass to NewClient
 	MerchantPrivateKey string // PEM, for WithPrivateKey
 	AntomPublicKey     string // PEM, for WithAlipayPublicKey
 
+	transport   *httpmock.MockTransport
 	signer      Signer
-	merchantPub *rsa.PublicKey
+	merchantPub Verifier
 
 	mu      sync.Mutex
 	replies []fakeAntomReply
@@ -49,19 +52,23 @@ type fakeAntomReply struct {
 	status   int    // default 200
 	body     string // the JSON body, signed as is
 	unsigned bool   // leave out the Signature header
+	dropped  bool   // no answer at all: the transport fails
 }
 
 // fakeAntomCall is one request the fake received.
 type fakeAntomCall struct {
-	URI         string // path and query called
-	Body        string
-	SignatureOK bool // the request verified with the merchant's public key over URI and Request-Time
+	Method string
+	URI    string // path and query called
+	Body   string
+	// SignatureOK: the request carried the fake's Client-Id and a
+	// Signature that verifies with the merchant's public key over the
+	// method, URI, client ID, Request-Time and body.
+	SignatureOK bool
 }
 
-// NewFakeAntom starts a fake Antom gateway on loopback that answers the
-// queued bodies in order, each signed like an Antom response. It exists
-// only in this package's tests, for the runnable examples; the tests use
-// newFakeAntom. Close it when done.
+// NewFakeAntom returns a fake Antom that answers the queued bodies in order,
+// each signed like an Antom response. It exists only in this package's
+// tests, for the runnable examples; the tests use newFakeAntom.
 func NewFakeAntom(bodies ...string) *fakeAntom {
 	f, err := startFakeAntom()
 	if err != nil {
@@ -73,14 +80,13 @@ func NewFakeAntom(bodies ...string) *fakeAntom {
 	return f
 }
 
-// newFakeAntom starts the fake for a test and closes it at the end.
+// newFakeAntom returns a fake for a test.
 func newFakeAntom(t testing.TB) *fakeAntom {
 	t.Helper()
 	f, err := startFakeAntom()
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(f.Close)
 	return f
 }
 
@@ -109,12 +115,21 @@ func startFakeAntom() (*fakeAntom, error) {
 		return nil, err
 	}
 	f.signer = NewSigner(k)
-	if f.merchantPub, err = ParsePublicKey(merchantPub); err != nil {
+	pub, err := ParsePublicKey(merchantPub)
+	if err != nil {
 		return nil, err
 	}
-	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
+	f.merchantPub = NewVerifier(pub)
+	// Any POST to the host: the tests assert the exact path, so a wrong
+	// one shows in their failure rather than as "no responder found".
+	f.transport = httpmock.NewMockTransport()
+	f.transport.RegisterRegexpResponder(http.MethodPost, regexp.MustCompile(`^`+regexp.QuoteMeta(EndpointAsia)+`/`), f.respond)
 	return f, nil
 }
+
+// HTTPClient returns an *http.Client whose transport is the fake, for
+// WithHTTPClient together with WithEndpoint(EndpointAsia).
+func (f *fakeAntom) HTTPClient() *http.Client { return &http.Client{Transport: f.transport} }
 
 // reply queues a signed 200 answer.
 func (f *fakeAntom) reply(body string) { f.replyWith(fakeAntomReply{body: body}) }
@@ -140,7 +155,8 @@ func (f *fakeAntom) client(t testing.TB, opts ...Option) *Client {
 	base := []Option{
 		WithPrivateKey(f.MerchantPrivateKey),
 		WithAlipayPublicKey(f.AntomPublicKey),
-		WithEndpoint(f.URL),
+		WithEndpoint(EndpointAsia),
+		WithHTTPClient(f.HTTPClient()),
 		WithRetry(NoRetry),
 	}
 	c, err := NewClient(f.ClientID, append(base, opts...)...)
@@ -150,13 +166,17 @@ func (f *fakeAntom) client(t testing.TB, opts ...Option) *Client {
 	return c
 }
 
-func (f *fakeAntom) serve(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
+// respond is the httpmock responder.
+func (f *fakeAntom) respond(r *http.Request) (*http.Response, error) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, err
+	}
 	uri := r.URL.RequestURI()
-	call := fakeAntomCall{URI: uri, Body: string(body)}
-	if h, err := ParseSignatureHeader(r.Header.Get("Signature")); err == nil {
-		content := SignContent(r.Method, uri, r.Header.Get("Client-Id"), r.Header.Get("Request-Time"), body)
-		call.SignatureOK = NewVerifier(f.merchantPub).Verify(content, h.Signature) == nil
+	call := fakeAntomCall{Method: r.Method, URI: uri, Body: string(body)}
+	if h, err := ParseSignatureHeader(r.Header.Get("Signature")); err == nil && r.Header.Get("Client-Id") == f.ClientID {
+		content := SignContent(r.Method, uri, f.ClientID, r.Header.Get("Request-Time"), body)
+		call.SignatureOK = f.merchantPub.Verify(content, h.Signature) == nil
 	}
 
 	f.mu.Lock()
@@ -167,25 +187,27 @@ func (f *fakeAntom) serve(w http.ResponseWriter, r *http.Request) {
 		rep, f.replies = f.replies[0], f.replies[1:]
 	}
 	f.mu.Unlock()
-	if !ok {
-		http.Error(w, "fake Antom: no reply queued for "+uri, http.StatusTeapot)
-		return
+	switch {
+	case !ok:
+		return httpmock.NewStringResponse(http.StatusTeapot, "fake Antom: no reply queued for "+uri), nil
+	case rep.dropped:
+		return nil, errors.New("fake Antom: connection reset")
 	}
 
-	if !rep.unsigned {
-		sig, err := f.signer.Sign(context.Background(), SignContent(http.MethodPost, uri, f.ClientID, fakeAntomResponseTime, []byte(rep.body)))
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		w.Header().Set("Signature", SignatureHeader{Algorithm: AlgorithmRSA256, KeyVersion: "1", Signature: sig}.Encode())
-	}
-	w.Header().Set("Response-Time", fakeAntomResponseTime)
-	w.Header().Set("Client-Id", f.ClientID)
-	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
 	if rep.status == 0 {
 		rep.status = http.StatusOK
 	}
-	w.WriteHeader(rep.status)
-	io.WriteString(w, rep.body)
+	resp := httpmock.NewStringResponse(rep.status, rep.body)
+	resp.Request = r
+	if !rep.unsigned {
+		sig, err := f.signer.Sign(context.Background(), SignContent(http.MethodPost, uri, f.ClientID, fakeAntomResponseTime, []byte(rep.body)))
+		if err != nil {
+			return nil, err
+		}
+		resp.Header.Set("Signature", SignatureHeader{Algorithm: AlgorithmRSA256, KeyVersion: "1", Signature: sig}.Encode())
+	}
+	resp.Header.Set("Response-Time", fakeAntomResponseTime)
+	resp.Header.Set("Client-Id", f.ClientID)
+	resp.Header.Set("Content-Type", "application/json; charset=UTF-8")
+	return resp, nil
 }

@@ -6,6 +6,7 @@ require (
 	github.com/chromedp/chromedp v0.13.6
 	github.com/google/go-querystring v1.2.0
 	github.com/hashicorp/go-retryablehttp v0.7.8
+	github.com/jarcoal/httpmock v1.4.2
 	github.com/stretchr/testify v1.12.1
 	golang.org/x/text v0.28.0
 )

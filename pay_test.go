@@ -3,6 +3,7 @@ package alipay
 import (
 	"context"
 	"errors"
+	"net/http"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -104,53 +105,59 @@ func payResultOf[T any](resp *T, err error, result func() Result) (*Result, erro
 	return &r, err
 }
 
-// TestPaymentAPIsRoundTrip calls every API against the fake gateway with
-// each kind of outcome and checks DESIGN.md's error rules: S and in-process
-// U give a response and no error; F gives no response and an *Error that is
-// not unknown; other U gives no response and an unknown *Error.
+// TestPaymentAPIsRoundTrip calls every API through the httpmock fake with
+// each kind of outcome, and checks the exact production path, the request's
+// signature and DESIGN.md's error rules: S and in-process U give a response
+// and no error; F gives no response and an *Error that is not unknown; other
+// U, and no answer at all, give no response and an unknown *Error.
 func TestPaymentAPIsRoundTrip(t *testing.T) {
+	const (
+		failBody     = `{"result":{"resultCode":"PROCESS_FAIL","resultStatus":"F","resultMessage":"General business failure. No retry."}}`
+		paramBody    = `{"result":{"resultCode":"PARAM_ILLEGAL","resultStatus":"F","resultMessage":"Illegal parameters."}}`
+		unknownBody  = `{"result":{"resultCode":"UNKNOWN_EXCEPTION","resultStatus":"U","resultMessage":"unknown"}}`
+		throttleBody = `{"result":{"resultCode":"REQUEST_TRAFFIC_EXCEED_LIMIT","resultStatus":"U","resultMessage":"limit"}}`
+	)
 	type outcome struct {
-		name       string
-		body       func(api payAPI) string
-		wantResp   bool
-		wantCode   ResultCode
-		wantUnknow bool
+		name        string
+		reply       func(api payAPI) fakeAntomReply
+		wantResp    bool
+		wantCode    ResultCode // with inProcess: the API's own in-process code instead
+		inProcess   bool
+		wantUnknown bool
+		wantStatus  int // HTTP status in the *Error
+	}
+	body := func(b string) func(payAPI) fakeAntomReply {
+		return func(payAPI) fakeAntomReply { return fakeAntomReply{body: b} }
 	}
 	outcomes := []outcome{
-		{name: "S", body: func(a payAPI) string { return a.success }, wantResp: true, wantCode: ResultCodeSuccess},
-		{name: "F", wantCode: ResultCodeProcessFail, body: func(payAPI) string {
-			return `{"result":{"resultCode":"PROCESS_FAIL","resultStatus":"F","resultMessage":"General business failure. No retry."}}`
+		{name: "S", reply: func(a payAPI) fakeAntomReply { return fakeAntomReply{body: a.success} }, wantResp: true, wantCode: ResultCodeSuccess},
+		{name: "U in process", inProcess: true, wantResp: true, reply: func(a payAPI) fakeAntomReply {
+			return fakeAntomReply{body: `{"result":{"resultCode":"` + string(a.inProcess) + `","resultStatus":"U","resultMessage":"in process"}}`}
 		}},
-		{name: "F param", wantCode: ResultCodeParamIllegal, body: func(payAPI) string {
-			return `{"result":{"resultCode":"PARAM_ILLEGAL","resultStatus":"F","resultMessage":"Illegal parameters."}}`
-		}},
-		{name: "U unknown", wantCode: ResultCodeUnknownException, wantUnknow: true, body: func(payAPI) string {
-			return `{"result":{"resultCode":"UNKNOWN_EXCEPTION","resultStatus":"U","resultMessage":"unknown"}}`
-		}},
-		{name: "U throttled", wantCode: ResultCodeRequestTrafficExceedLimit, wantUnknow: true, body: func(payAPI) string {
-			return `{"result":{"resultCode":"REQUEST_TRAFFIC_EXCEED_LIMIT","resultStatus":"U","resultMessage":"limit"}}`
-		}},
-		{name: "U in process", wantResp: true, body: func(a payAPI) string {
-			return `{"result":{"resultCode":"` + string(a.inProcess) + `","resultStatus":"U","resultMessage":"in process"}}`
-		}},
+		{name: "F", reply: body(failBody), wantCode: ResultCodeProcessFail, wantStatus: http.StatusOK},
+		{name: "F param", reply: body(paramBody), wantCode: ResultCodeParamIllegal, wantStatus: http.StatusOK},
+		{name: "U unknown", reply: body(unknownBody), wantCode: ResultCodeUnknownException, wantUnknown: true, wantStatus: http.StatusOK},
+		{name: "U throttled", reply: body(throttleBody), wantCode: ResultCodeRequestTrafficExceedLimit, wantUnknown: true, wantStatus: http.StatusOK},
+		{name: "no answer", reply: func(payAPI) fakeAntomReply { return fakeAntomReply{dropped: true} }, wantUnknown: true},
 	}
 	for _, api := range payAPIs() {
 		for _, o := range outcomes {
-			if o.name == "U in process" && api.inProcess == "" {
+			if o.inProcess && api.inProcess == "" {
 				continue
 			}
 			t.Run(api.name+"/"+o.name, func(t *testing.T) {
 				fake := newFakeAntom(t)
-				fake.reply(o.body(api))
+				fake.replyWith(o.reply(api))
 				result, err := api.call(context.Background(), fake.client(t))
 
 				calls := fake.received()
 				require.Len(t, calls, 1)
-				assert.Equal(t, "/ams/sandbox/api/v1/payments/"+api.name, calls[0].URI)
+				assert.Equal(t, http.MethodPost, calls[0].Method)
+				assert.Equal(t, "/ams/api/v1/payments/"+api.name, calls[0].URI)
 				assert.True(t, calls[0].SignatureOK, "request signature must verify with the merchant's public key")
 
 				wantCode := o.wantCode
-				if o.name == "U in process" {
+				if o.inProcess {
 					wantCode = api.inProcess
 				}
 				if o.wantResp {
@@ -163,9 +170,11 @@ func TestPaymentAPIsRoundTrip(t *testing.T) {
 				var e *Error
 				require.ErrorAs(t, err, &e)
 				assert.Equal(t, wantCode, e.Result.ResultCode)
-				assert.Equal(t, o.wantUnknow, IsUnknown(err))
+				assert.Equal(t, o.wantUnknown, IsUnknown(err))
+				assert.Equal(t, "/ams/api/v1/payments/"+api.name, e.API)
+				assert.Equal(t, "open-sea-global.alipay.com", e.Host)
 				assert.Equal(t, api.requestID, e.RequestID)
-				assert.Equal(t, 200, e.HTTPStatus)
+				assert.Equal(t, o.wantStatus, e.HTTPStatus)
 				assert.Contains(t, e.Error(), api.name)
 			})
 		}
@@ -262,12 +271,4 @@ func TestPaySendsNormalisedBody(t *testing.T) {
 		"paymentMethod":{"paymentMethodType":"ALIPAY_HK"},
 		"paymentRedirectUrl":"https://merchant.example/result",
 		"env":{"terminalType":"WEB"}}`, fake.received()[0].Body)
-}
-
-func TestPayProductionPath(t *testing.T) {
-	fake := newFakeAntom(t)
-	fake.reply(`{"result":{"resultCode":"SUCCESS","resultStatus":"S"}}`)
-	_, err := fake.client(t, WithSandbox(false)).InquiryPayment(context.Background(), &InquiryPaymentRequest{PaymentID: "p-1"})
-	require.NoError(t, err)
-	assert.Equal(t, "/ams/api/v1/payments/inquiryPayment", fake.received()[0].URI)
 }
