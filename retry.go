@@ -3,7 +3,6 @@ package alipay
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -58,7 +57,6 @@ type callState struct {
 	body      []byte
 	attempts  int
 	throttled bool
-	tooLarge  bool
 	start     time.Time
 }
 
@@ -118,7 +116,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented:
 		retry = true
 	default:
-		result, ok, readErr := peekResult(resp, st)
+		result, ok, readErr := peekResult(resp)
 		if readErr != nil {
 			if ctx.Err() != nil {
 				return false, nil // the caller's context ended mid-body: no retry
@@ -156,7 +154,7 @@ func (c *Client) roomForRetry(ctx context.Context, st *callState) bool {
 // peekResult reads the body (bounded) and puts it back for the caller,
 // followed by the read error if there was one, then decodes just the result
 // envelope. readErr reports a body that could not be read in full.
-func peekResult(resp *http.Response, st *callState) (result Result, ok bool, readErr error) {
+func peekResult(resp *http.Response) (result Result, ok bool, readErr error) {
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
 	resp.Body.Close()
 	if err != nil {
@@ -165,18 +163,10 @@ func peekResult(resp *http.Response, st *callState) (result Result, ok bool, rea
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	if len(body) > maxResponseBytes {
-		if st != nil {
-			st.tooLarge = true
-		}
-		return Result{}, false, nil
+		return Result{}, false, nil // Do refuses it after the attempt
 	}
-	var env struct {
-		Result *Result `json:"result"`
-	}
-	if json.Unmarshal(body, &env) != nil || env.Result == nil {
-		return Result{}, false, nil
-	}
-	return *env.Result, true, nil
+	result, ok = decodeResult(body)
+	return result, ok, nil
 }
 
 // errReader replays a read error after a peeked body.
