@@ -29,8 +29,10 @@ func (m *MerchantRecord) succeeded() bool { return m.Status == "" || m.Status ==
 // Reconciler matches Antom's reports against the merchant's records. Feed
 // it reports with Add (or lines with the Add*Line methods), then call
 // Discrepancies. Reports stream through it: it keeps the records, the ids
-// of report lines seen (to find duplicates), and one total per settlement
-// batch, currency and transaction type.
+// of report lines seen (to find duplicates), the transaction ids of records
+// matched by request id (so that a refund line naming its payment by
+// paymentId finds a payment recorded without one), and one total per
+// settlement batch, currency and transaction type.
 //
 // Give it the records of the period the reports cover: transaction details
 // hold the successful transactions of one day, settlement details those of
@@ -39,17 +41,22 @@ type Reconciler struct {
 	records []MerchantRecord
 	minor   []int64 // records' amounts in minor units
 	matched []bool
-	byTxn   map[string]int
-	byReq   map[string][]int
-	expect  map[TransactionType]bool
+	// byTxn maps transaction ids to records: the ids the records hold, and
+	// those learned from report lines matched by request id.
+	byTxn  map[string]int
+	byReq  map[string][]int
+	expect map[TransactionType]bool
 
-	seen map[ReportKind]map[string]int // transaction id → first line, per report kind
+	seen map[reportSeenKey]int // first line of each transaction, per report kind
 
 	details   map[reportTotalKey]*reportTotal
 	summaries []SettlementSummary
 	anyDetail bool
 
 	found []Discrepancy // found while streaming; Discrepancies adds the rest
+	// unlinked are the refunds in found whose payment was unknown when they
+	// were read; Discrepancies links them to a payment learned since.
+	unlinked []reportUnlinkedRefund
 }
 
 // NewReconciler returns a Reconciler for the given records. It fails if a
@@ -62,7 +69,7 @@ func NewReconciler(records []MerchantRecord) (*Reconciler, error) {
 		matched: make([]bool, len(records)),
 		byTxn:   make(map[string]int, len(records)),
 		byReq:   make(map[string][]int, len(records)),
-		seen:    make(map[ReportKind]map[string]int),
+		seen:    make(map[reportSeenKey]int),
 		details: make(map[reportTotalKey]*reportTotal),
 	}
 	r.ExpectRecords(TransactionTypePayment, TransactionTypeRefund, TransactionTypeCapture)
@@ -171,15 +178,19 @@ func (r *Reconciler) AddSettlementDetail(d *SettlementDetail) {
 			Record: -1, SettlementBatchID: d.SettlementBatchID, Message: "settlement amount unreadable: " + err.Error()})
 		return
 	}
-	for _, typ := range []string{"", string(d.TransactionType)} {
-		k := reportTotalKey{batch: d.SettlementBatchID, currency: d.SettlementAmount.Currency, typ: typ}
-		t := r.details[k]
-		if t == nil {
-			t = &reportTotal{}
-			r.details[k] = t
-		}
-		t.add(minor)
+	r.total(reportTotalKey{batch: d.SettlementBatchID, currency: d.SettlementAmount.Currency}).add(minor)
+	if d.TransactionType != "" {
+		r.total(reportTotalKey{batch: d.SettlementBatchID, currency: d.SettlementAmount.Currency, typ: string(d.TransactionType)}).add(minor)
 	}
+}
+
+func (r *Reconciler) total(k reportTotalKey) *reportTotal {
+	t := r.details[k]
+	if t == nil {
+		t = &reportTotal{}
+		r.details[k] = t
+	}
+	return t
 }
 
 // AddSettlementSummary records one settlement summary line, checked
@@ -193,6 +204,7 @@ func (r *Reconciler) AddSettlementSummary(s *SettlementSummary) {
 // order, then settlement totals by batch, currency and summary type. It may
 // be called more than once.
 func (r *Reconciler) Discrepancies() []Discrepancy {
+	r.linkRefunds()
 	out := append([]Discrepancy(nil), r.found...)
 	for i := range r.records {
 		rec := &r.records[i]
@@ -218,19 +230,14 @@ type reportLine struct {
 func (r *Reconciler) match(l reportLine) {
 	base := Discrepancy{Report: l.kind, Line: l.line, Record: -1, TransactionID: l.txnID, RequestID: l.reqID,
 		SettlementBatchID: l.batch, ReportType: l.typ, Reported: l.amount}
-	if l.txnID != "" {
-		seen := r.seen[l.kind]
-		if seen == nil {
-			seen = make(map[string]int)
-			r.seen[l.kind] = seen
-		}
-		if first, dup := seen[l.txnID]; dup {
+	if key, ok := l.seenKey(); ok {
+		if first, dup := r.seen[key]; dup {
 			d := base
 			d.Kind, d.Message = DiscrepancyDuplicate, fmt.Sprintf("transaction already on line %d", first)
 			r.found = append(r.found, d)
 			return
 		}
-		seen[l.txnID] = l.line
+		r.seen[key] = l.line
 	}
 	i := r.lookup(l)
 	if i < 0 {
@@ -238,17 +245,20 @@ func (r *Reconciler) match(l reportLine) {
 			return
 		}
 		d := base
-		if p, ok := r.byTxn[l.origID]; ok && l.typ == TransactionTypeRefund && l.origID != "" && r.records[p].Type == TransactionTypePayment {
-			d.Kind, d.Record = DiscrepancyRefundNotRecorded, p
-			d.Message = fmt.Sprintf("refund of %s against recorded payment %s is not in the records", reportAbs(l.amount), l.origID)
-		} else {
-			d.Kind, d.Message = DiscrepancyNotInRecords, fmt.Sprintf("%s of %s is not in the records", reportTypeName(l.typ), reportAbs(l.amount))
+		d.Kind, d.Message = DiscrepancyNotInRecords, fmt.Sprintf("%s of %s is not in the records", reportTypeName(l.typ), reportAbs(l.amount))
+		if l.typ == TransactionTypeRefund && l.origID != "" && !r.linkRefund(&d, l.origID) {
+			r.unlinked = append(r.unlinked, reportUnlinkedRefund{found: len(r.found), origID: l.origID})
 		}
 		r.found = append(r.found, d)
 		return
 	}
 	rec := &r.records[i]
 	r.matched[i] = true
+	if rec.TransactionID == "" && l.txnID != "" && rec.Type == l.typ {
+		if _, known := r.byTxn[l.txnID]; !known {
+			r.byTxn[l.txnID] = i // so that a refund line can name this payment by its paymentId
+		}
+	}
 	base.Record, base.RecordType, base.Expected = i, rec.Type, rec.Amount
 	if !rec.succeeded() {
 		d := base
@@ -273,13 +283,85 @@ func (r *Reconciler) match(l reportLine) {
 	}
 }
 
+// reportSeenKey identifies a report line's transaction to find duplicates.
+type reportSeenKey struct {
+	kind      ReportKind
+	typ       TransactionType
+	id        string
+	byRequest bool // id is the request id
+}
+
+// seenKey returns the key of l's transaction: its transaction id and type
+// (a payment and its cancel share the paymentId), or for a payment or
+// refund without one, such as a MAPI refund, its request id, which names
+// exactly one payment or refund (captures and cancels repeat the
+// payment's). Lines with neither, such as fees, have no key.
+func (l *reportLine) seenKey() (reportSeenKey, bool) {
+	switch {
+	case l.txnID != "":
+		return reportSeenKey{kind: l.kind, typ: l.typ, id: l.txnID}, true
+	case l.reqID != "" && reportPaymentOrRefund(l.typ):
+		return reportSeenKey{kind: l.kind, typ: l.typ, id: l.reqID, byRequest: true}, true
+	}
+	return reportSeenKey{}, false
+}
+
+// reportUnlinkedRefund is a NOT_IN_RECORDS refund line, found[found],
+// whose original payment was not known yet.
+type reportUnlinkedRefund struct {
+	found  int
+	origID string
+}
+
+// linkRefund turns d, a refund line in no record, into
+// DiscrepancyRefundNotRecorded if origID names a recorded payment.
+func (r *Reconciler) linkRefund(d *Discrepancy, origID string) bool {
+	p := r.paymentRecord(origID)
+	if p < 0 {
+		return false
+	}
+	d.Kind, d.Record = DiscrepancyRefundNotRecorded, p
+	d.Message = fmt.Sprintf("refund of %s against recorded payment %s is not in the records", reportAbs(d.Reported), origID)
+	return true
+}
+
+// linkRefunds links the refunds read before their payment's line.
+func (r *Reconciler) linkRefunds() {
+	still := r.unlinked[:0]
+	for _, u := range r.unlinked {
+		if !r.linkRefund(&r.found[u.found], u.origID) {
+			still = append(still, u)
+		}
+	}
+	r.unlinked = still
+}
+
+// paymentRecord finds the payment record a refund line's original
+// transaction id names: by the payment's transaction id (recorded, or
+// learned from the payment's own report line), else by its request id, as
+// files that name the payment by the merchant's order number do. It
+// returns -1 if there is none.
+func (r *Reconciler) paymentRecord(origID string) int {
+	if p, ok := r.byTxn[origID]; ok && r.records[p].Type == TransactionTypePayment {
+		return p
+	}
+	for _, p := range r.byReq[origID] {
+		if r.records[p].Type == TransactionTypePayment {
+			return p
+		}
+	}
+	return -1
+}
+
 // lookup finds the record of a report line: by transaction id, else by
 // request id among records of the same type (a payment and a refund may
 // also pair up, so that a refund recorded as a payment is found; captures
 // and cancels share the payment's request id, so they need their own type).
 func (r *Reconciler) lookup(l reportLine) int {
 	if l.txnID != "" {
-		if i, ok := r.byTxn[l.txnID]; ok {
+		// A cancel carries its payment's paymentId: an id match counts only
+		// between compatible types.
+		if i, ok := r.byTxn[l.txnID]; ok && reportCompatibleTypes(r.records[i].Type, l.typ) {
 			return i
 		}
 	}
@@ -306,6 +388,13 @@ func (r *Reconciler) lookup(l reportLine) int {
 
 func reportPaymentOrRefund(t TransactionType) bool {
 	return t == TransactionTypePayment || t == TransactionTypeRefund
+}
+
+// reportCompatibleTypes reports whether a record of type a may be the
+// transaction of a report line of type b: the same type, a payment and a
+// refund (one recorded as the other), or either unknown.
+func reportCompatibleTypes(a, b TransactionType) bool {
+	return a == "" || b == "" || a == b || reportPaymentOrRefund(a) && reportPaymentOrRefund(b)
 }
 
 // reportTotalKey identifies a settlement total: typ is "" for the whole

@@ -73,6 +73,14 @@ func TestReconcileRecordSide(t *testing.T) {
 			want:   []Discrepancy{{Kind: DiscrepancyRefundNotRecorded, Line: 6, Record: 0, TransactionID: txn4, Message: "against recorded payment " + txn1}},
 		},
 		{
+			name: "refund missing from records, payment recorded without its paymentId",
+			change: func(rs []MerchantRecord) []MerchantRecord {
+				rs[0].TransactionID = ""
+				return append(rs[:3:3], rs[4:]...)
+			},
+			want: []Discrepancy{{Kind: DiscrepancyRefundNotRecorded, Line: 6, Record: 0, TransactionID: txn4, Message: "against recorded payment " + txn1}},
+		},
+		{
 			name: "record missing from report",
 			change: func(rs []MerchantRecord) []MerchantRecord {
 				return append(rs, MerchantRecord{TransactionID: "x", Type: TransactionTypePayment, Amount: Amount{"USD", "1"}})
@@ -275,4 +283,170 @@ func TestReconcileErrors(t *testing.T) {
 	assert.ErrorIs(t, r.Add(openReport(t, "bad_amount.csv")), ErrExcessPrecision)
 	assert.ErrorContains(t, r.Add(NewReportReader(strings.NewReader("foo,bar\n1,2\n<END>\n"))), "not that of a known report")
 	assert.ErrorIs(t, r.Add(NewReportReader(strings.NewReader(""))), ErrReportTruncated)
+}
+
+// TestReconcileRefundLinks pins an unrecorded refund on its payment
+// record whichever way the report names the payment.
+func TestReconcileRefundLinks(t *testing.T) {
+	payment := TransactionDetail{Line: 2, TransactionID: "p1", TransactionRequestID: "pay-1", TransactionType: TransactionTypePayment, TransactionAmount: Amount{"USD", "1000"}}
+	refund := TransactionDetail{Line: 3, TransactionID: "r1", OriginalTransactionID: "p1", TransactionRequestID: "refund-1", TransactionType: TransactionTypeRefund, TransactionAmount: Amount{"USD", "-400"}}
+	byOrderNo := refund // as MAPI's fptrade file names it without Transaction_ID
+	byOrderNo.TransactionID, byOrderNo.OriginalTransactionID = "", "pay-1"
+	unknown := refund
+	unknown.OriginalTransactionID = "p9"
+
+	tests := []struct {
+		name    string
+		records []MerchantRecord
+		lines   []TransactionDetail
+		want    DiscrepancyKind
+		record  int
+		message string
+	}{
+		{"payment id recorded", []MerchantRecord{{TransactionID: "p1", RequestID: "pay-1", Type: TransactionTypePayment, Amount: Amount{"USD", "1000"}}},
+			[]TransactionDetail{refund}, DiscrepancyRefundNotRecorded, 0, "refund of 4.00 USD against recorded payment p1 is not in the records"},
+		{"payment id learned from the payment's line", []MerchantRecord{{RequestID: "pay-1", Type: TransactionTypePayment, Amount: Amount{"USD", "1000"}}},
+			[]TransactionDetail{payment, refund}, DiscrepancyRefundNotRecorded, 0, "against recorded payment p1"},
+		{"payment's line after the refund", []MerchantRecord{{RequestID: "pay-1", Type: TransactionTypePayment, Amount: Amount{"USD", "1000"}}},
+			[]TransactionDetail{refund, payment}, DiscrepancyRefundNotRecorded, 0, "against recorded payment p1"},
+		{"payment named by its request id", []MerchantRecord{{RequestID: "pay-1", Type: TransactionTypePayment, Amount: Amount{"USD", "1000"}}},
+			[]TransactionDetail{byOrderNo}, DiscrepancyRefundNotRecorded, 0, "against recorded payment pay-1"},
+		{"payment's line never seen", []MerchantRecord{{RequestID: "pay-1", Type: TransactionTypePayment, Amount: Amount{"USD", "1000"}}},
+			[]TransactionDetail{refund}, DiscrepancyNotInRecords, -1, "refund of 4.00 USD is not in the records"},
+		{"unknown payment", []MerchantRecord{{TransactionID: "p1", RequestID: "pay-1", Type: TransactionTypePayment, Amount: Amount{"USD", "1000"}}},
+			[]TransactionDetail{unknown}, DiscrepancyNotInRecords, -1, "refund of 4.00 USD is not in the records"},
+		{"named record is no payment", []MerchantRecord{{TransactionID: "p1", Type: TransactionTypeCapture, Amount: Amount{"USD", "1000"}}},
+			[]TransactionDetail{refund}, DiscrepancyNotInRecords, -1, "is not in the records"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := NewReconciler(tt.records)
+			require.NoError(t, err)
+			for i := range tt.lines {
+				r.AddTransactionDetail(&tt.lines[i])
+			}
+			var refunds []Discrepancy
+			for _, d := range r.Discrepancies() {
+				if d.ReportType == TransactionTypeRefund {
+					refunds = append(refunds, d)
+				} else {
+					assert.Equal(t, DiscrepancyNotInReport, d.Kind, "%v", d)
+				}
+			}
+			require.Len(t, refunds, 1, "%v", refunds)
+			d := refunds[0]
+			assert.Equal(t, tt.want, d.Kind)
+			assert.Equal(t, tt.record, d.Record)
+			assert.Equal(t, 3, d.Line)
+			assert.Contains(t, d.Message, tt.message)
+		})
+	}
+}
+
+// TestReconcileLinksRefundBetweenCalls: Discrepancies may be called
+// before the payment's line arrives, and again after.
+func TestReconcileLinksRefundBetweenCalls(t *testing.T) {
+	r, err := NewReconciler([]MerchantRecord{{RequestID: "pay-1", Type: TransactionTypePayment, Amount: Amount{"USD", "1000"}}})
+	require.NoError(t, err)
+	r.AddSettlementDetail(&SettlementDetail{Line: 2, SettlementBatchID: "b", TransactionID: "r1", OriginalTransactionID: "p1",
+		TransactionType: TransactionTypeRefund, TransactionAmount: Amount{"USD", "-400"}, SettlementAmount: Amount{"USD", "-400"}})
+	assert.Equal(t, []DiscrepancyKind{DiscrepancyNotInRecords, DiscrepancyNotInReport}, discrepancyKinds(r.Discrepancies()))
+	r.AddTransactionDetail(&TransactionDetail{Line: 2, TransactionID: "p1", TransactionRequestID: "pay-1",
+		TransactionType: TransactionTypePayment, TransactionAmount: Amount{"USD", "1000"}})
+	ds := r.Discrepancies()
+	require.Equal(t, []DiscrepancyKind{DiscrepancyRefundNotRecorded}, discrepancyKinds(ds), "%v", ds)
+	assert.Equal(t, ReportSettlementDetails, ds[0].Report)
+	assert.Equal(t, 0, ds[0].Record)
+}
+
+// TestReconcileReportDuplicates finds a transaction listed twice in one
+// report by its transaction id, or by its request id when it has none.
+func TestReconcileReportDuplicates(t *testing.T) {
+	usd := func(v string) Amount { return Amount{"USD", v} }
+	records := []MerchantRecord{
+		{RequestID: "pay-1", Type: TransactionTypePayment, Amount: usd("1000")},
+		{RequestID: "refund-1", Type: TransactionTypeRefund, Amount: usd("400")},
+		{RequestID: "pay-2", Type: TransactionTypePayment, Amount: usd("500")},
+		{TransactionID: "c1", RequestID: "pay-2", Type: TransactionTypeCapture, Amount: usd("200")},
+		{TransactionID: "c2", RequestID: "pay-2", Type: TransactionTypeCapture, Amount: usd("300")},
+	}
+	tests := []struct {
+		name  string
+		lines []TransactionDetail
+		want  []int // lines reported as duplicates
+	}{
+		{"payment without transaction id", []TransactionDetail{
+			{TransactionRequestID: "pay-1", TransactionType: TransactionTypePayment, TransactionAmount: usd("1000")},
+			{TransactionRequestID: "pay-1", TransactionType: TransactionTypePayment, TransactionAmount: usd("1000")},
+		}, []int{3}},
+		{"refund without transaction id", []TransactionDetail{
+			{TransactionRequestID: "refund-1", OriginalTransactionID: "pay-1", TransactionType: TransactionTypeRefund, TransactionAmount: usd("-400")},
+			{TransactionRequestID: "refund-1", OriginalTransactionID: "pay-1", TransactionType: TransactionTypeRefund, TransactionAmount: usd("-400")},
+		}, []int{3}},
+		{"payment with transaction id", []TransactionDetail{
+			{TransactionID: "p1", TransactionRequestID: "pay-1", TransactionType: TransactionTypePayment, TransactionAmount: usd("1000")},
+			{TransactionID: "p1", TransactionRequestID: "pay-1", TransactionType: TransactionTypePayment, TransactionAmount: usd("1000")},
+		}, []int{3}},
+		{"a payment and its cancel share the paymentId", []TransactionDetail{
+			{TransactionID: "p1", TransactionRequestID: "pay-1", TransactionType: TransactionTypePayment, TransactionAmount: usd("1000")},
+			{TransactionID: "p1", TransactionRequestID: "pay-1", TransactionType: TransactionTypeCancel, TransactionAmount: usd("-1000")},
+		}, nil},
+		{"two captures share the payment's request id", []TransactionDetail{
+			{TransactionID: "c1", TransactionRequestID: "pay-2", TransactionType: TransactionTypeCapture, TransactionAmount: usd("200")},
+			{TransactionID: "c2", TransactionRequestID: "pay-2", TransactionType: TransactionTypeCapture, TransactionAmount: usd("300")},
+		}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := NewReconciler(records)
+			require.NoError(t, err)
+			for i := range tt.lines {
+				tt.lines[i].Line = i + 2
+				r.AddTransactionDetail(&tt.lines[i])
+			}
+			var dups []int
+			for _, d := range r.Discrepancies() {
+				switch d.Kind {
+				case DiscrepancyDuplicate:
+					dups = append(dups, d.Line)
+					assert.Contains(t, d.Message, "already on line 2")
+				case DiscrepancyNotInReport: // the records the case does not use
+				default:
+					t.Errorf("unexpected %v", d)
+				}
+			}
+			assert.Equal(t, tt.want, dups)
+		})
+	}
+}
+
+func TestReconcileTotalsEdgeCases(t *testing.T) {
+	r, err := NewReconciler(nil)
+	require.NoError(t, err)
+	r.ExpectRecords()
+	// A line without a transaction type counts once toward its batch.
+	r.AddSettlementDetail(&SettlementDetail{Line: 2, SettlementBatchID: "B1", TransactionAmount: Amount{"USD", "100"}, SettlementAmount: Amount{"USD", "100"}})
+	r.AddSettlementSummary(&SettlementSummary{Line: 2, SettlementBatchID: "B1", SummaryType: "TOTAL", TransactionCount: 1, SettlementAmount: Amount{"USD", "100"}})
+	assert.Empty(t, r.Discrepancies())
+	assert.Equal(t, []SettlementTotal{{"B1", 1, Amount{"USD", "100"}}}, r.SettlementTotals())
+
+	// An unreadable settlement amount (only possible when lines are built
+	// by hand) is reported, not summed.
+	r.AddSettlementDetail(&SettlementDetail{Line: 3, SettlementBatchID: "B1", SettlementAmount: Amount{"USD", "1.00"}})
+	ds := r.Discrepancies()
+	require.Equal(t, []DiscrepancyKind{DiscrepancyTotalMismatch}, discrepancyKinds(ds), "%v", ds)
+	assert.Equal(t, 3, ds[0].Line)
+	assert.Contains(t, ds[0].Message, "settlement amount unreadable")
+
+	// A total beyond 64 bits is reported as such.
+	r, err = NewReconciler(nil)
+	require.NoError(t, err)
+	const huge = "9000000000000000"
+	for i := range 1100 {
+		r.AddSettlementDetail(&SettlementDetail{Line: i + 2, SettlementBatchID: "B2", SettlementAmount: Amount{"USD", huge}})
+	}
+	r.AddSettlementSummary(&SettlementSummary{Line: 2, SettlementBatchID: "B2", SummaryType: "TOTAL", SettlementAmount: Amount{"USD", huge}})
+	ds = r.Discrepancies()
+	require.Equal(t, []DiscrepancyKind{DiscrepancyTotalMismatch}, discrepancyKinds(ds), "%v", ds)
+	assert.Equal(t, "the details' total overflows 64 bits", ds[0].Message)
 }

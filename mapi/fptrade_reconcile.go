@@ -37,11 +37,12 @@ import (
 // Fill the merchant's alipay.MerchantRecord values with RequestID set to
 // the out_trade_no or out_return_no, and a payment's TransactionID to its
 // trade_no when you have it. The Reconciler pairs a refund with its payment
-// through the payment record's TransactionID, so an unrecorded refund comes
-// out as alipay.DiscrepancyRefundNotRecorded when the file has the
-// Transaction_ID column and the record the trade_no, and as
-// alipay.DiscrepancyNotInRecords otherwise. Likewise a payment listed twice
-// is reported as a duplicate only when it carries a trade_no.
+// record by the trade_no (the record's, or the one it learns from the
+// payment's own row) or by the out_trade_no, so an unrecorded refund of a
+// recorded payment comes out as alipay.DiscrepancyRefundNotRecorded unless
+// the file has Transaction_ID, the record lacks the trade_no and the
+// payment's row is in none of the files added. A payment or refund listed
+// twice is reported as alipay.DiscrepancyDuplicate.
 func (r *FPTradeRow) TransactionDetail() (alipay.TransactionDetail, error) {
 	var typ alipay.TransactionType
 	switch {

@@ -146,7 +146,7 @@ func TestAddFPTrade(t *testing.T) {
 	}
 	assert.Equal(t, []found{
 		{alipay.DiscrepancyAmountMismatch, "ORDER-2", 1, 3},
-		{alipay.DiscrepancyNotInRecords, "REFUND-1", -1, 5},
+		{alipay.DiscrepancyRefundNotRecorded, "REFUND-1", 0, 5},
 		{alipay.DiscrepancyNotInReport, "ORDER-9", 3, 0},
 	}, got)
 }
