@@ -93,8 +93,11 @@ func (c *Client) Do(ctx context.Context, path string, req, resp any) error {
 			return nil
 		}
 		if err := json.Unmarshal(raw, resp); err != nil {
+			// Antom accepted the call, so this must not read as a
+			// refusal: the caller inquires before anything else.
 			e.Result = result
 			e.Err = fmt.Errorf("decoding signed response: %w", err)
+			e.unknown = true
 			return e
 		}
 		return nil

@@ -232,6 +232,9 @@ func TestDoResponseOutcomes(t *testing.T) {
 		{name: "U after every retry", reply: gatewayReply{body: unknownBody}, attempts: 4, unknown: true, code: ResultCodeUnknownException, contains: []string{"U UNKNOWN_EXCEPTION", "outcome unknown"}},
 		{name: "signed but no result", reply: gatewayReply{body: `{"x":1}`}, attempts: 1, unknown: true, contains: []string{"no result envelope"}},
 		{name: "signed, not JSON", reply: gatewayReply{body: `not json`}, attempts: 1, unknown: true, contains: []string{"no result envelope", "not json"}},
+		// Antom accepted the call: the error must not read as a refusal.
+		{name: "signed S that does not decode", reply: gatewayReply{body: `{"result":{"resultCode":"SUCCESS","resultStatus":"S"},"paymentId":42}`}, attempts: 1, unknown: true, code: ResultCodeSuccess, contains: []string{"S SUCCESS: decoding signed response", "paymentId", "outcome unknown"}},
+		{name: "signed, status not S, F or U", reply: gatewayReply{body: `{"result":{"resultCode":"ODD","resultStatus":"X"}}`}, attempts: 1, unknown: true, code: "ODD", contains: []string{"X ODD: response has resultStatus \"X\", not S, F or U"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -40,7 +40,9 @@ func (e *ValidationError) Error() string {
 //
 // For an F result, Result holds Antom's code and message. For a transport
 // failure, an exhausted retry, a bad or missing signature or an unreadable
-// body, Err holds the cause and Result may be empty. IsUnknown reports
+// body, Err holds the cause and Result may be empty. A verified S or
+// in-process answer that does not decode into the response type keeps its
+// Result, holds the decoding error in Err, and is unknown. IsUnknown reports
 // whether the outcome is unknown.
 type Error struct {
 	API        string // request path, e.g. /ams/api/v1/payments/pay
@@ -65,8 +67,7 @@ func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("alipay: ")
 	b.WriteString(apiName(e.API))
-	switch {
-	case e.Result.ResultCode != "":
+	if e.Result.ResultCode != "" {
 		fmt.Fprintf(&b, ": %s %s", e.Result.ResultStatus, e.Result.ResultCode)
 		if e.Result.ResultMessage != "" {
 			fmt.Fprintf(&b, " (%s)", e.Result.ResultMessage)
@@ -74,7 +75,8 @@ func (e *Error) Error() string {
 		if e.Unverified {
 			b.WriteString(" [unsigned response]")
 		}
-	case e.Err != nil:
+	}
+	if e.Err != nil {
 		b.WriteString(": ")
 		b.WriteString(e.Err.Error())
 	}
@@ -104,7 +106,7 @@ func (e *Error) Unwrap() error { return e.Err }
 // IsUnknown reports whether err means that the outcome of a call is unknown:
 // Antom may or may not have acted on it (a U result after all retries, a
 // timeout, a transport failure, a response that could not be read or
-// verified). Inquire (InquiryPayment, InquiryRefund) before trying again with
+// verified, an accepted call whose response could not be decoded). Inquire (InquiryPayment, InquiryRefund) before trying again with
 // a new request ID; retrying with the same request ID is always safe.
 func IsUnknown(err error) bool {
 	var e *Error

@@ -42,6 +42,7 @@ type WaitOptions struct {
 //     nothing, so asking again is always safe.
 //   - A response whose signature does not verify ends the wait with that
 //     error: it points at a key or proxy problem that polling cannot fix.
+//     So does an answer that verifies but does not decode.
 //   - An F result ends the wait with its *Error, including ORDER_NOT_EXIST
 //     (Antom has no such payment: the Pay call never arrived or used
 //     another ID), since only the caller knows whether to pay again.
@@ -89,7 +90,7 @@ func (c *Client) WaitForPayment(ctx context.Context, r *InquiryPaymentRequest, o
 		case waitThrottled(err):
 			lastErr = err
 			pause = min(pause*2, ceiling)
-		case IsUnknown(err) && !errors.Is(err, ErrBadSignature) && !errors.Is(err, ErrMalformedSignature):
+		case waitPollable(err):
 			lastErr = err
 			pause = base
 		default:
@@ -99,6 +100,17 @@ func (c *Client) WaitForPayment(ctx context.Context, r *InquiryPaymentRequest, o
 			return last, waitEnded(ctx, last, lastErr)
 		}
 	}
+}
+
+// waitPollable reports whether err is an unknown outcome that another
+// inquiry may resolve: not a signature problem, nor an accepted answer that
+// did not decode, which asking again would only repeat.
+func waitPollable(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) || !e.unknown || errors.Is(err, ErrBadSignature) || errors.Is(err, ErrMalformedSignature) {
+		return false
+	}
+	return e.Result.ResultStatus != ResultStatusSuccess && !e.Result.inProcess()
 }
 
 // waitThrottled reports whether err is Antom's rate limit.

@@ -151,6 +151,20 @@ func TestWaitForPaymentStopsOnBadSignature(t *testing.T) {
 	assert.Empty(t, rec.pauses)
 }
 
+// An answer that verifies but does not decode would only repeat.
+func TestWaitForPaymentStopsOnUndecodableAnswer(t *testing.T) {
+	fake := newFakeAntom(t)
+	fake.reply(`{"result":{"resultCode":"SUCCESS","resultStatus":"S"},"paymentStatus":7}`)
+	fake.reply(waitStatusBody(PaymentStatusSuccess))
+	rec := &waitRecorder{}
+	resp, err := fake.client(t).WaitForPayment(context.Background(), &InquiryPaymentRequest{PaymentRequestID: "pay-1"}, WaitOptions{sleep: rec.sleep})
+	assert.Nil(t, resp)
+	assert.True(t, IsUnknown(err))
+	assert.ErrorContains(t, err, "decoding signed response")
+	assert.Len(t, fake.received(), 1)
+	assert.Empty(t, rec.pauses)
+}
+
 func TestWaitForPaymentContextEnds(t *testing.T) {
 	fake := newFakeAntom(t)
 	fake.reply(waitStatusBody(PaymentStatusProcessing))
