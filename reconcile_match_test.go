@@ -280,7 +280,13 @@ func TestReconcileErrors(t *testing.T) {
 	r, err := NewReconciler(sampleRecords())
 	require.NoError(t, err)
 	assert.ErrorIs(t, r.Add(openReport(t, "truncated.csv")), ErrReportTruncated)
-	assert.ErrorIs(t, r.Add(openReport(t, "bad_amount.csv")), ErrExcessPrecision)
+	err = r.Add(openReport(t, "bad_amount.csv"))
+	assert.ErrorIs(t, err, ErrExcessPrecision)
+	var re *ReportError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, 2, re.Line)
+	assert.Equal(t, ColumnSettlementAmountValue, re.Column)
+	assert.ErrorIs(t, r.Add(openReport(t, "after_end.csv")), ErrReportAfterEnd)
 	assert.ErrorContains(t, r.Add(NewReportReader(strings.NewReader("foo,bar\n1,2\n<END>\n"))), "not that of a known report")
 	assert.ErrorIs(t, r.Add(NewReportReader(strings.NewReader(""))), ErrReportTruncated)
 }

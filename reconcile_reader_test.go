@@ -195,6 +195,7 @@ func TestReportReaderCases(t *testing.T) {
 		{name: "row after END", in: "a,b\n<END>\n1,2\n", err: ErrReportAfterEnd, line: 3},
 		{name: "second END", in: "a,b\n<END>\n<END>\n", err: ErrReportAfterEnd, line: 3},
 		{name: "spaces after END", in: "a,b\n<END>\n  \n", err: ErrReportAfterEnd, line: 3},
+		{name: "broken quote after END", in: "a,b\n<END>\n\n\"x\n", err: ErrReportAfterEnd, line: 4},
 		{name: "field count", in: "a,b\n1,2,3\n<END>\n", msg: "3 fields, the header has 2", line: 2},
 		{name: "bare quote", in: "a,b\n1,x\"y\n<END>\n", err: csv.ErrBareQuote, line: 2},
 		{name: "unterminated quote", in: "a,b\n1,\"y\n<END>\n", err: csv.ErrQuote, line: 2},
