@@ -116,6 +116,16 @@ func (c *Client) Do(ctx context.Context, path string, req, resp any) error {
 	}
 }
 
+// callAPI is Do for the typed methods: a nil request is refused by its
+// validate method, and a response comes back only with a nil error.
+func callAPI[Resp any](ctx context.Context, c *Client, path string, req any) (*Resp, error) {
+	var resp Resp
+	if err := c.Do(ctx, path, req, &resp); err != nil {
+		return nil, err
+	}
+	return &resp, nil
+}
+
 // signRequest sets the headers of spec §1.4 and a Signature over a fresh
 // Request-Time (epoch milliseconds).
 func (c *Client) signRequest(req *http.Request, st *callState) error {

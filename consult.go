@@ -108,12 +108,5 @@ type PaymentMethodInfo struct {
 // Consult lists the payment methods available for an amount and device
 // (POST /ams/api/v1/payments/consult).
 func (c *Client) Consult(ctx context.Context, r *ConsultRequest) (*ConsultResponse, error) {
-	if r == nil {
-		return nil, payNilRequest()
-	}
-	var resp ConsultResponse
-	if err := c.Do(ctx, apiPathConsult, r, &resp); err != nil {
-		return nil, err
-	}
-	return &resp, nil
+	return callAPI[ConsultResponse](ctx, c, apiPathConsult, r)
 }

@@ -97,12 +97,5 @@ type Transaction struct {
 // /ams/api/v1/payments/inquiryPayment). A payment Antom never received
 // gives an *Error with ResultCodeOrderNotExist.
 func (c *Client) InquiryPayment(ctx context.Context, r *InquiryPaymentRequest) (*InquiryPaymentResponse, error) {
-	if r == nil {
-		return nil, payNilRequest()
-	}
-	var resp InquiryPaymentResponse
-	if err := c.Do(ctx, apiPathInquiryPayment, r, &resp); err != nil {
-		return nil, err
-	}
-	return &resp, nil
+	return callAPI[InquiryPaymentResponse](ctx, c, apiPathInquiryPayment, r)
 }

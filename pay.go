@@ -165,14 +165,7 @@ type PayResponse struct {
 // IsUnknown is true: inquire with the same PaymentRequestID before trying a
 // new one, or a buyer may pay twice.
 func (c *Client) Pay(ctx context.Context, r *PayRequest) (*PayResponse, error) {
-	if r == nil {
-		return nil, payNilRequest()
-	}
-	var resp PayResponse
-	if err := c.Do(ctx, apiPathPay, r, &resp); err != nil {
-		return nil, err
-	}
-	return &resp, nil
+	return callAPI[PayResponse](ctx, c, apiPathPay, r)
 }
 
 // CancelRequest is the body of cancel (spec §2.5). Set PaymentID or
@@ -216,14 +209,7 @@ type CancelResponse struct {
 // payment until 00:15 the next day. Cancel is synchronous: S means
 // cancelled. When the outcome is unknown, retry with the same parameters.
 func (c *Client) Cancel(ctx context.Context, r *CancelRequest) (*CancelResponse, error) {
-	if r == nil {
-		return nil, payNilRequest()
-	}
-	var resp CancelResponse
-	if err := c.Do(ctx, apiPathCancel, r, &resp); err != nil {
-		return nil, err
-	}
-	return &resp, nil
+	return callAPI[CancelResponse](ctx, c, apiPathCancel, r)
 }
 
 // CaptureRequest is the body of capture (spec §2.8), for card payments
@@ -273,12 +259,5 @@ type CaptureResponse struct {
 // Capture captures an authorised card payment (POST
 // /ams/api/v1/payments/capture).
 func (c *Client) Capture(ctx context.Context, r *CaptureRequest) (*CaptureResponse, error) {
-	if r == nil {
-		return nil, payNilRequest()
-	}
-	var resp CaptureResponse
-	if err := c.Do(ctx, apiPathCapture, r, &resp); err != nil {
-		return nil, err
-	}
-	return &resp, nil
+	return callAPI[CaptureResponse](ctx, c, apiPathCapture, r)
 }

@@ -80,14 +80,7 @@ type RefundResponse struct {
 // RefundRequestID or ask with InquiryRefund; never refund again under a new
 // ID before knowing.
 func (c *Client) Refund(ctx context.Context, r *RefundRequest) (*RefundResponse, error) {
-	if r == nil {
-		return nil, payNilRequest()
-	}
-	var resp RefundResponse
-	if err := c.Do(ctx, apiPathRefund, r, &resp); err != nil {
-		return nil, err
-	}
-	return &resp, nil
+	return callAPI[RefundResponse](ctx, c, apiPathRefund, r)
 }
 
 // InquiryRefundRequest is the body of inquiryRefund (spec §2.7). Set
@@ -145,12 +138,5 @@ type InquiryRefundResponse struct {
 // right after a refund call be asked again after 15 seconds, up to three
 // times, before concluding the refund was never placed.
 func (c *Client) InquiryRefund(ctx context.Context, r *InquiryRefundRequest) (*InquiryRefundResponse, error) {
-	if r == nil {
-		return nil, payNilRequest()
-	}
-	var resp InquiryRefundResponse
-	if err := c.Do(ctx, apiPathInquiryRefund, r, &resp); err != nil {
-		return nil, err
-	}
-	return &resp, nil
+	return callAPI[InquiryRefundResponse](ctx, c, apiPathInquiryRefund, r)
 }

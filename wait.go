@@ -51,10 +51,7 @@ type WaitOptions struct {
 // response (nil if there was none) and an error wrapping ctx.Err() and the
 // last inquiry error, if any.
 func (c *Client) WaitForPayment(ctx context.Context, r *InquiryPaymentRequest, opts WaitOptions) (*InquiryPaymentResponse, error) {
-	if r == nil {
-		return nil, payNilRequest()
-	}
-	if err := r.validate(); err != nil {
+	if err := r.validate(); err != nil { // a nil r included
 		return nil, err
 	}
 	base := opts.Interval
