@@ -15,7 +15,7 @@ import (
 type MerchantRecord struct {
 	TransactionID         string
 	RequestID             string
-	OriginalTransactionID string          // for a refund or capture: the paymentId (optional)
+	OriginalTransactionID string          // for a refund or capture: the paymentId (optional; matching does not use it)
 	Type                  TransactionType // PAYMENT, REFUND, CAPTURE, ...
 	Amount                Amount          // positive, minor units, as sent to Antom
 	// Status is the outcome the merchant recorded. Empty or "SUCCESS" means
@@ -61,7 +61,8 @@ type Reconciler struct {
 
 // NewReconciler returns a Reconciler for the given records. It fails if a
 // record's amount is not a valid Amount. Records that share a transaction
-// id, or a request id and type, are reported as DiscrepancyDuplicate.
+// id (unless one is a cancel of the other's payment), or a request id and
+// type, are reported as DiscrepancyDuplicate.
 func NewReconciler(records []MerchantRecord) (*Reconciler, error) {
 	r := &Reconciler{
 		records: records,
@@ -80,13 +81,18 @@ func NewReconciler(records []MerchantRecord) (*Reconciler, error) {
 		}
 		r.minor[i], _ = rec.Amount.MinorUnits()
 		if rec.TransactionID != "" {
-			if first, dup := r.byTxn[rec.TransactionID]; dup {
+			first, known := r.byTxn[rec.TransactionID]
+			switch {
+			case !known:
+				r.byTxn[rec.TransactionID] = i
+			case reportCompatibleTypes(records[first].Type, rec.Type):
 				r.found = append(r.found, Discrepancy{Kind: DiscrepancyDuplicate, Record: i, TransactionID: rec.TransactionID,
 					RecordType: rec.Type, Message: fmt.Sprintf("same transaction id as record %d", first)})
 				r.matched[i] = true // reported once, as a duplicate
 				continue
 			}
-			r.byTxn[rec.TransactionID] = i
+			// Otherwise a cancel carrying its payment's paymentId: found by
+			// request id.
 		}
 		if rec.RequestID != "" {
 			for _, j := range r.byReq[rec.RequestID] {

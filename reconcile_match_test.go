@@ -456,3 +456,34 @@ func TestReconcileTotalsEdgeCases(t *testing.T) {
 	require.Equal(t, []DiscrepancyKind{DiscrepancyTotalMismatch}, discrepancyKinds(ds), "%v", ds)
 	assert.Equal(t, "the details' total overflows 64 bits", ds[0].Message)
 }
+
+// TestReconcileCancelSharesPaymentID: Antom gives a cancel its payment's
+// paymentId, in the cancel response and as the cancel line's
+// transactionId; neither side is a duplicate or a type mismatch.
+func TestReconcileCancelSharesPaymentID(t *testing.T) {
+	for _, order := range []string{"payment first", "cancel first"} {
+		t.Run(order, func(t *testing.T) {
+			records := []MerchantRecord{
+				{TransactionID: "p1", RequestID: "pay-1", Type: TransactionTypePayment, Amount: Amount{"USD", "1000"}},
+				{TransactionID: "p1", RequestID: "pay-1", Type: TransactionTypeCancel, Amount: Amount{"USD", "1000"}},
+			}
+			if order == "cancel first" {
+				records[0], records[1] = records[1], records[0]
+			}
+			r, err := NewReconciler(records)
+			require.NoError(t, err)
+			r.ExpectRecords(TransactionTypePayment, TransactionTypeCancel)
+			r.AddTransactionDetail(&TransactionDetail{Line: 2, TransactionID: "p1", TransactionRequestID: "pay-1",
+				TransactionType: TransactionTypePayment, TransactionAmount: Amount{"USD", "1000"}})
+			r.AddTransactionDetail(&TransactionDetail{Line: 3, TransactionID: "p1", TransactionRequestID: "pay-1",
+				TransactionType: TransactionTypeCancel, TransactionAmount: Amount{"USD", "-1000"}})
+			assert.Empty(t, r.Discrepancies())
+
+			r.AddTransactionDetail(&TransactionDetail{Line: 4, TransactionID: "p1", TransactionRequestID: "pay-1",
+				TransactionType: TransactionTypeCancel, TransactionAmount: Amount{"USD", "-1000"}})
+			ds := r.Discrepancies()
+			require.Equal(t, []DiscrepancyKind{DiscrepancyDuplicate}, discrepancyKinds(ds), "%v", ds)
+			assert.Equal(t, 4, ds[0].Line)
+		})
+	}
+}
