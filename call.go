@@ -77,6 +77,7 @@ func (c *Client) Do(ctx context.Context, path string, req, resp any) error {
 	if len(raw) > maxResponseBytes {
 		e.Err = fmt.Errorf("%w: response exceeds %d bytes", ErrResponseTooLarge, maxResponseBytes)
 		e.unknown = true
+		c.logCall(ctx, st, e, hresp.StatusCode, "")
 		return e
 	}
 

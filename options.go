@@ -56,7 +56,8 @@ func WithEndpoint(baseURL string) Option { return func(s *settings) { s.endpoint
 func WithSandbox(on bool) Option { return func(s *settings) { s.sandbox = &on } }
 
 // WithHTTPClient sets the HTTP client whose transport (and connection pool)
-// every call uses. If its Timeout is zero, the client is copied and given the
+// every call uses. If its Timeout is zero or longer than the per-attempt
+// timeout (WithAttemptTimeout), the client is copied and given the
 // per-attempt timeout; the transport is shared, never replaced.
 func WithHTTPClient(hc *http.Client) Option { return func(s *settings) { s.httpClient = hc } }
 
