@@ -2,7 +2,6 @@ package alipay
 
 import (
 	"context"
-	"crypto/rsa"
 	"errors"
 	"io"
 	"net/http"
@@ -42,10 +41,10 @@ type seenRequest struct {
 // scriptedGateway is an httptest server that signs its replies like Antom
 // and records what it received.
 type scriptedGateway struct {
-	t        *testing.T
-	srv      *httptest.Server
-	antomKey *rsa.PrivateKey
-	reply    func(n int, r *http.Request) gatewayReply
+	t           *testing.T
+	srv         *httptest.Server
+	antomSigner Signer
+	reply       func(n int, r *http.Request) gatewayReply
 
 	mu   sync.Mutex
 	seen []seenRequest
@@ -55,7 +54,7 @@ func newScriptedGateway(t *testing.T, reply func(n int, r *http.Request) gateway
 	t.Helper()
 	antomKey, err := ParsePrivateKey(readKey(t, "antom_private_pkcs8.pem"))
 	require.NoError(t, err)
-	g := &scriptedGateway{t: t, antomKey: antomKey, reply: reply}
+	g := &scriptedGateway{t: t, antomSigner: NewSigner(antomKey), reply: reply}
 	g.srv = httptest.NewServer(http.HandlerFunc(g.serve))
 	t.Cleanup(g.srv.Close)
 	return g
@@ -93,11 +92,11 @@ func (g *scriptedGateway) serve(w http.ResponseWriter, r *http.Request) {
 		if rep.tamper {
 			signed = strings.Replace(rep.body, "S", "F", 1)
 		}
-		sig, err := NewSigner(g.antomKey).Sign(context.Background(), SignContent("POST", r.URL.RequestURI(), clientID, respTime, []byte(signed)))
+		sig, err := antomSignature(g.antomSigner, r.URL.RequestURI(), clientID, respTime, signed)
 		if err != nil {
 			g.t.Error(err)
 		}
-		w.Header().Set("Signature", SignatureHeader{Signature: sig}.Encode())
+		w.Header().Set("Signature", sig)
 		w.Header().Set("Client-Id", clientID)
 		if !rep.noTime {
 			w.Header().Set("Response-Time", respTime)

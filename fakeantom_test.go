@@ -200,14 +200,26 @@ func (f *fakeAntom) respond(r *http.Request) (*http.Response, error) {
 	resp := httpmock.NewStringResponse(rep.status, rep.body)
 	resp.Request = r
 	if !rep.unsigned {
-		sig, err := f.signer.Sign(context.Background(), SignContent(http.MethodPost, uri, f.ClientID, fakeAntomResponseTime, []byte(rep.body)))
+		sig, err := antomSignature(f.signer, uri, f.ClientID, fakeAntomResponseTime, rep.body)
 		if err != nil {
 			return nil, err
 		}
-		resp.Header.Set("Signature", SignatureHeader{Algorithm: AlgorithmRSA256, KeyVersion: "1", Signature: sig}.Encode())
+		resp.Header.Set("Signature", sig)
 	}
 	resp.Header.Set("Response-Time", fakeAntomResponseTime)
 	resp.Header.Set("Client-Id", f.ClientID)
 	resp.Header.Set("Content-Type", "application/json; charset=UTF-8")
 	return resp, nil
+}
+
+// antomSignature returns the Signature header Antom sends with body in
+// answer to a POST to uri (spec §1.8): the signature over
+// SignContent("POST", uri, clientID, respTime, body), as the official SDKs
+// encode it.
+func antomSignature(signer Signer, uri, clientID, respTime, body string) (string, error) {
+	sig, err := signer.Sign(context.Background(), SignContent(http.MethodPost, uri, clientID, respTime, []byte(body)))
+	if err != nil {
+		return "", err
+	}
+	return SignatureHeader{Algorithm: AlgorithmRSA256, KeyVersion: "1", Signature: sig}.Encode(), nil
 }
