@@ -22,7 +22,8 @@ var (
 
 // ReportError is an error in a reconciliation report. It wraps the cause:
 // ErrReportTruncated, ErrReportAfterEnd, an encoding/csv error such as
-// csv.ErrQuote, or an amount error such as ErrExcessPrecision.
+// csv.ErrQuote, an amount error such as ErrExcessPrecision, or the error of
+// the io.Reader the report is read from.
 type ReportError struct {
 	Line   int    // 1-based line of the file; for a row, the line it starts on
 	Column string // the column at fault, when there is one
@@ -65,8 +66,13 @@ func (e *ReportError) Unwrap() error { return e.Err }
 // Rows are handed out as they are read, so a cut file is only known to be
 // cut when the stream ends: act on a report's rows (or commit what was
 // derived from them) only after Next has returned io.EOF.
+//
+// A record (a line, or several when a quoted field holds line breaks)
+// longer than 1 MiB is an error, so that a stray quote in a corrupt file
+// cannot pull the rest of it into memory.
 type ReportReader struct {
 	br   *bufio.Reader
+	src  *reportBoundedSource
 	csv  *csv.Reader
 	meta *reportMeta
 	loc  *time.Location
@@ -75,17 +81,41 @@ type ReportReader struct {
 	gen  uint64 // rows handed out so far; a row from an earlier one is stale
 }
 
+// reportMaxRecord bounds the bytes of one record: encoding/csv holds a
+// whole record in memory.
+const reportMaxRecord = 1 << 20
+
+var errReportRecordTooLong = fmt.Errorf("a record is longer than %d bytes (an unterminated quote?)", reportMaxRecord)
+
+// reportBoundedSource fails a read that would take the record being
+// parsed beyond reportMaxRecord.
+type reportBoundedSource struct {
+	r      io.Reader
+	read   int64 // bytes read from r
+	parsed int64 // bytes of the records encoding/csv returned so far
+}
+
+func (s *reportBoundedSource) Read(p []byte) (int, error) {
+	if s.read-s.parsed > reportMaxRecord {
+		return 0, errReportRecordTooLong
+	}
+	n, err := s.r.Read(p)
+	s.read += int64(n)
+	return n, err
+}
+
 // NewReportReader returns a reader of the report in r. Nothing is read
 // until the first call to Header, Kind, Next or All.
 func NewReportReader(r io.Reader) *ReportReader {
-	br := bufio.NewReaderSize(r, 64<<10)
-	c := csv.NewReader(br)
+	src := &reportBoundedSource{r: r}
+	br := bufio.NewReaderSize(src, 64<<10)
+	c := csv.NewReader(br) // reads br directly: it is large enough
 	c.FieldsPerRecord = -1 // the <END> line has one field; counts are checked here
 	c.ReuseRecord = true
 	// TrimLeadingSpace would accept spaces before an opening quote, but it
 	// runs unicode.IsSpace over every field and costs a third of the
 	// throughput; spaces are trimmed after parsing instead.
-	return &ReportReader{br: br, csv: c, loc: time.UTC}
+	return &ReportReader{br: br, src: src, csv: c, loc: time.UTC}
 }
 
 // SetTimeZone sets the zone in which times without an offset are read.
@@ -173,6 +203,7 @@ func (rr *ReportReader) read() ([]string, error) {
 	if err != nil {
 		return nil, rr.fail(rr.wrapCSV(err))
 	}
+	rr.src.parsed = rr.csv.InputOffset()
 	rr.line, _ = rr.csv.FieldPos(0)
 	if len(rec) != 1 || reportTrim(rec[0]) != reportEndMarker {
 		return rec, nil

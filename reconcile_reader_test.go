@@ -468,3 +468,39 @@ func TestReportTimes(t *testing.T) {
 		assert.True(t, tt.want.Equal(got), "%s: got %v, want %v", tt.in, got, tt.want)
 	}
 }
+
+// TestReportReaderBoundsRecords: an unterminated quote in a large file
+// fails after about reportMaxRecord bytes instead of reading the rest of
+// the file into one record.
+func TestReportReaderBoundsRecords(t *testing.T) {
+	body := "a,b\n1,2\n3,\"" + strings.Repeat("more text\n", 4*reportMaxRecord/10) + "<END>\n"
+	src := &reportCountingReader{r: strings.NewReader(body)}
+	rr := NewReportReader(src)
+	row, err := rr.Next()
+	require.NoError(t, err)
+	assert.Equal(t, "2", row.Get("b"))
+	_, err = rr.Next()
+	require.ErrorIs(t, err, errReportRecordTooLong)
+	var re *ReportError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, 3, re.Line)
+	assert.Less(t, src.n, int64(2*reportMaxRecord), "stopped reading early")
+
+	// A long record within the bound is fine.
+	long := strings.Repeat("x", reportMaxRecord-100)
+	rows, err := readAllRows(NewReportReader(strings.NewReader("a\n\"" + long + "\"\n<END>\n")))
+	require.NoError(t, err)
+	require.Len(t, rows, 1)
+	assert.Equal(t, long, rows[0].Get("a"))
+}
+
+type reportCountingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *reportCountingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
