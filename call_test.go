@@ -377,7 +377,12 @@ func TestDoThrottledWaitsLonger(t *testing.T) {
 		plain := c.backoff(100*time.Millisecond, 10*time.Second, 0, resp)
 		assert.LessOrEqual(t, plain, 100*time.Millisecond)
 	}
-	assert.Equal(t, 5*time.Second, c.backoff(time.Second, 5*time.Second, 40, &http.Response{Header: http.Header{"Retry-After": {"5"}}}))
+	// Retry-After on a 429 is honoured, within MaxBackoff.
+	retryAfter := func(v string) *http.Response {
+		return &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {v}}}
+	}
+	assert.Equal(t, 2*time.Second, c.backoff(100*time.Millisecond, 5*time.Second, 0, retryAfter("2")))
+	assert.Equal(t, 5*time.Second, c.backoff(100*time.Millisecond, 5*time.Second, 0, retryAfter("86400")))
 }
 
 func TestDoValidatesBeforeSending(t *testing.T) {

@@ -179,8 +179,10 @@ func (r errReader) Read([]byte) (int, error) { return 0, r.err }
 // times longer, and it honours a Retry-After header within MaxBackoff.
 func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
 	if resp != nil && resp.Header.Get("Retry-After") != "" {
+		// DefaultBackoff reads the header on 429 and 503 only, and does
+		// not cap it: a proxy's "Retry-After: 86400" must not stall a call.
 		if d := retryablehttp.DefaultBackoff(minWait, maxWait, attempt, resp); d > 0 {
-			return d
+			return min(d, maxWait)
 		}
 	}
 	wait := minWait << min(attempt, 30)
