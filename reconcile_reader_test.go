@@ -380,6 +380,9 @@ func TestReportRowStaleUse(t *testing.T) {
 		func() { first.Get("a") })
 	assert.Panics(t, func() { _, _ = first.TransactionDetail() })
 	assert.Equal(t, "", ReportRow{}.Get("a"), "zero row")
+	for _, view := range []func(ReportRow) error{tdView, sdView, ssView} {
+		assert.ErrorContains(t, view(ReportRow{}), "column missing", "zero row")
+	}
 }
 
 func FuzzReportReader(f *testing.F) {

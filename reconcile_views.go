@@ -161,6 +161,9 @@ func (v *reportView) convert(value, currency, valueColumn, currencyColumn string
 // fees reads every fee column pair with a value; a fee without a currency
 // column is in fallback, the currency of the line's main amount.
 func (v *reportView) fees(fallback string) []ReportFee {
+	if v.err != nil {
+		return nil // the line is refused anyway; a zero ReportRow has no header
+	}
 	var fees []ReportFee
 	for _, f := range v.row.meta.fees {
 		value := reportTrim(v.row.fields[f.value])
