@@ -45,10 +45,10 @@ func (e *ValidationError) Error() string {
 // Result, holds the decoding error in Err, and is unknown. IsUnknown reports
 // whether the outcome is unknown.
 type Error struct {
-	API        string // request path, e.g. /ams/api/v1/payments/pay
+	API        string // path called, e.g. /ams/api/v1/payments/pay (/ams/sandbox/api/... in sandbox mode)
 	Host       string // host called
 	HTTPStatus int    // 0 when no response arrived
-	RequestID  string // paymentRequestId, refundRequestId or captureRequestId, when the request had one
+	RequestID  string // the request's paymentRequestId, refundRequestId or captureRequestId; for an inquiry or cancel, the ID it names
 	Result     Result // Antom's result, when one was read
 	// Unverified is true when Result comes from a response that Antom did
 	// not sign (Antom leaves some failures, such as INVALID_SIGNATURE,
