@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+
+	"github.com/xborderpay/alipay"
 )
 
 // The cashier page stands in for the wallet's checkout at normalUrl: it
@@ -140,25 +142,11 @@ func isWebURL(s string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https")
 }
 
-// minorDigits lists the currencies whose minor unit is not a hundredth
-// (ISO 4217), for display only.
-var minorDigits = map[string]int{
-	"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "UGX": 0, "XAF": 0, "XOF": 0, "PYG": 0,
-	"BHD": 3, "KWD": 3, "OMR": 3, "JOD": 3, "TND": 3, "IQD": 3, "LYD": 3,
-}
-
-// formatAmount shows a minor-unit amount in major units: "USD 10.25".
+// formatAmount shows a minor-unit amount in major units, "USD 10.25", or
+// as it came when its currency has no ISO 4217 minor unit.
 func formatAmount(a wireAmount) string {
-	digits, ok := minorDigits[a.Currency]
-	if !ok {
-		digits = 2
+	if d, err := (alipay.Amount{Currency: a.Currency, Value: a.Value}).Decimal(); err == nil {
+		return a.Currency + " " + d
 	}
-	v := a.Value
-	if digits == 0 {
-		return a.Currency + " " + v
-	}
-	for len(v) <= digits {
-		v = "0" + v
-	}
-	return a.Currency + " " + v[:len(v)-digits] + "." + v[len(v)-digits:]
+	return a.Currency + " " + a.Value + " (minor units)"
 }

@@ -36,6 +36,9 @@ func TestPayParamIllegalNamesTheField(t *testing.T) {
 		{"paymentAmount.currency", func(b map[string]any) { b["paymentAmount"] = map[string]any{"currency": "usd", "value": "100"} }},
 		{"paymentAmount.value", func(b map[string]any) { b["paymentAmount"] = map[string]any{"currency": "USD", "value": "10.00"} }},
 		{"paymentAmount.value", func(b map[string]any) { b["paymentAmount"] = map[string]any{"currency": "USD", "value": "0"} }},
+		{"paymentAmount.value", func(b map[string]any) {
+			b["paymentAmount"] = map[string]any{"currency": "USD", "value": "12345678901234567"}
+		}},
 		{"paymentAmount.value", func(b map[string]any) { b["paymentAmount"] = map[string]any{"currency": "USD", "value": 100} }},
 		{"paymentAmount.value", func(b map[string]any) { b["paymentAmount"] = map[string]any{"currency": "IDR", "value": "10050"} }},
 		{"order", func(b map[string]any) { delete(b, "order") }},
@@ -117,6 +120,14 @@ func TestPayRefusals(t *testing.T) {
 	b["paymentMethod"] = map[string]any{"paymentMethodType": "SOFORT"}
 	b["paymentAmount"] = map[string]any{"currency": "EUR", "value": "500"}
 	c.post("pay", b).expect(t, "F", "NO_PAY_OPTIONS")
+}
+
+func TestPayAcceptsTheLargestAmountTheSDKSends(t *testing.T) {
+	_, _, c := newFakeServer(t)
+	b := payBody("p-max", "WEB")
+	b["paymentAmount"] = map[string]any{"currency": "USD", "value": "9999999999999999"} // 16 digits
+	r := c.post("pay", b).expect(t, "U", "PAYMENT_IN_PROCESS")
+	assert.Equal(t, map[string]any{"currency": "USD", "value": "9999999999999999"}, r.Fields["paymentAmount"])
 }
 
 func TestPayIdempotency(t *testing.T) {
@@ -431,10 +442,13 @@ func TestCashierPage(t *testing.T) {
 
 func TestFormatAmount(t *testing.T) {
 	for in, want := range map[wireAmount]string{
-		{"USD", "1025"}: "USD 10.25",
-		{"USD", "5"}:    "USD 0.05",
-		{"JPY", "500"}:  "JPY 500",
-		{"KWD", "1234"}: "KWD 1.234",
+		{"USD", "1025"}:  "USD 10.25",
+		{"USD", "5"}:     "USD 0.05",
+		{"JPY", "500"}:   "JPY 500",
+		{"KWD", "1234"}:  "KWD 1.234",
+		{"VUV", "500"}:   "VUV 500",
+		{"CLF", "12345"}: "CLF 1.2345",
+		{"ZZZ", "100"}:   "ZZZ 100 (minor units)",
 	} {
 		assert.Equal(t, want, formatAmount(in))
 	}

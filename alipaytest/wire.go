@@ -175,8 +175,13 @@ func checkRequestID(field, v string) *apiError {
 	return nil
 }
 
+// maxAmountDigits is the most digits a minor-unit value may have, the
+// limit package alipay applies before sending.
+const maxAmountDigits = 16
+
 // checkAmount checks a minor-unit amount: a three-letter currency and a
-// positive integer value without leading zeros; IDR values end in 00.
+// positive integer value of at most maxAmountDigits digits without leading
+// zeros; IDR values end in 00.
 func checkAmount(field string, a *wireAmount) (int64, *apiError) {
 	if a == nil {
 		return 0, paramIllegal(field, "is required")
@@ -186,7 +191,7 @@ func checkAmount(field string, a *wireAmount) (int64, *apiError) {
 	}
 	v, ok := parseMinor(a.Value)
 	if !ok || v <= 0 {
-		return 0, paramIllegal(field+".value", fmt.Sprintf("%q is not a positive integer in minor units", truncate(a.Value, 24)))
+		return 0, paramIllegal(field+".value", fmt.Sprintf("%q is not a positive integer of at most %d digits in minor units", truncate(a.Value, 24), maxAmountDigits))
 	}
 	if a.Currency == "IDR" && v%100 != 0 {
 		return 0, paramIllegal(field+".value", "must end in 00 for IDR")
@@ -194,10 +199,10 @@ func checkAmount(field string, a *wireAmount) (int64, *apiError) {
 	return v, nil
 }
 
-// parseMinor parses a decimal integer string of at most 15 digits without
-// sign or leading zeros.
+// parseMinor parses a decimal integer string of at most maxAmountDigits
+// digits without sign or leading zeros.
 func parseMinor(s string) (int64, bool) {
-	if s == "" || len(s) > 15 || (len(s) > 1 && s[0] == '0') {
+	if s == "" || len(s) > maxAmountDigits || (len(s) > 1 && s[0] == '0') {
 		return 0, false
 	}
 	var v int64
