@@ -145,8 +145,9 @@ func (s *Server) Start() {
 	}
 	s.started = true
 	s.mu.Unlock()
+	// URL is set before the first request can arrive: handlers read it.
+	s.URL = "http://" + s.ts.Listener.Addr().String()
 	s.ts.Start()
-	s.URL = s.ts.URL
 	s.startLoop()
 }
 
@@ -168,13 +169,14 @@ func (s *Server) StartAt(addr string) error {
 	s.mu.Unlock()
 	s.ts.Listener.Close()
 	s.ts.Listener = l
-	s.ts.Start()
 	tcp := l.Addr().(*net.TCPAddr)
 	host := tcp.IP.String()
 	if tcp.IP.IsUnspecified() {
 		host = "localhost"
 	}
+	// URL is set before the first request can arrive: handlers read it.
 	s.URL = "http://" + net.JoinHostPort(host, fmt.Sprint(tcp.Port))
+	s.ts.Start()
 	s.startLoop()
 	return nil
 }
