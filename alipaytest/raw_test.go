@@ -120,14 +120,7 @@ func (c *rawClient) post(api string, body any, edit ...func(*http.Request)) rawR
 		raw, err = json.Marshal(b)
 		require.NoError(c.t, err)
 	}
-	uri := c.prefix + "/v1/payments/" + api
-	reqTime := strconv.FormatInt(time.Now().UnixMilli(), 10)
-	req, err := http.NewRequest(http.MethodPost, c.srv.URL+uri, bytes.NewReader(raw))
-	require.NoError(c.t, err)
-	req.Header.Set("Content-Type", "application/json; charset=UTF-8")
-	req.Header.Set("Client-Id", c.srv.ClientID())
-	req.Header.Set("Request-Time", reqTime)
-	req.Header.Set("Signature", "algorithm=RSA256,keyVersion=1,signature="+handSign(c.t, c.key, uri, c.srv.ClientID(), reqTime, raw))
+	req := c.request(api, raw)
 	for _, e := range edit {
 		e(req)
 	}
@@ -152,7 +145,21 @@ func (c *rawClient) post(api string, body any, edit ...func(*http.Request)) rawR
 	return r
 }
 
-// ok asserts a signed response with the given status and code.
+// request returns a correctly signed request of api with body raw.
+func (c *rawClient) request(api string, raw []byte) *http.Request {
+	c.t.Helper()
+	uri := c.prefix + "/v1/payments/" + api
+	reqTime := strconv.FormatInt(time.Now().UnixMilli(), 10)
+	req, err := http.NewRequest(http.MethodPost, c.srv.URL+uri, bytes.NewReader(raw))
+	require.NoError(c.t, err)
+	req.Header.Set("Content-Type", "application/json; charset=UTF-8")
+	req.Header.Set("Client-Id", c.srv.ClientID())
+	req.Header.Set("Request-Time", reqTime)
+	req.Header.Set("Signature", "algorithm=RSA256,keyVersion=1,signature="+handSign(c.t, c.key, uri, c.srv.ClientID(), reqTime, raw))
+	return req
+}
+
+// expect asserts a signed response with the given status and code.
 func (r rawResponse) expect(t *testing.T, status, code string) rawResponse {
 	t.Helper()
 	require.Empty(t, r.Invalid, "response signature (body %s)", r.Body)
