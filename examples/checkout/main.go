@@ -59,7 +59,7 @@ type session struct {
 // run runs the walk-through and writes its transcript to w. getenv reads
 // the configuration (os.Getenv in main).
 func run(ctx context.Context, w io.Writer, getenv func(string) string) error {
-	s, cleanup, err := setup(ctx, w, getenv)
+	s, cleanup, err := setup(w, getenv)
 	if err != nil {
 		return err
 	}
@@ -67,10 +67,10 @@ func run(ctx context.Context, w io.Writer, getenv func(string) string) error {
 	return checkout(ctx, w, s)
 }
 
-func setup(ctx context.Context, w io.Writer, getenv func(string) string) (*session, func(), error) {
+func setup(w io.Writer, getenv func(string) string) (*session, func(), error) {
 	clientID, privateKey, publicKey := getenv("ALIPAY_CLIENT_ID"), getenv("ALIPAY_PRIVATE_KEY"), getenv("ALIPAY_PUBLIC_KEY")
 	if clientID == "" && privateKey == "" && publicKey == "" {
-		return offline(ctx, w)
+		return offline(w)
 	}
 	var missing []string
 	for _, name := range []string{"ALIPAY_CLIENT_ID", "ALIPAY_PRIVATE_KEY", "ALIPAY_PUBLIC_KEY"} {
@@ -97,7 +97,7 @@ func setup(ctx context.Context, w io.Writer, getenv func(string) string) (*sessi
 }
 
 // offline starts the fake gateway and a local notification endpoint.
-func offline(ctx context.Context, w io.Writer) (*session, func(), error) {
+func offline(w io.Writer) (*session, func(), error) {
 	srv := alipaytest.NewServer()
 	c := srv.Client()
 
