@@ -46,7 +46,7 @@ func (a *app) notify(ctx context.Context, args []string) error {
 	currency := f.String("currency", "USD", "ISO 4217 currency `code`")
 	bodyFile := f.String("body", "", "`FILE` with a body to send instead of a generated one")
 	uri := f.String("uri", "", "`URI` to sign instead of the path and query of -url (to test a path-rewriting proxy)")
-	reqTime := f.String("time", "", "Request-Time `value` (default: now, ISO 8601 as Antom sends it)")
+	reqTime := f.String("time", "", "the Request-Time header `T` (default: now, ISO 8601 as Antom sends it)")
 	timeout := f.Duration("timeout", 10*time.Second, "how long to wait for the answer")
 	if err := f.parse(a.stdout, args, 0); err != nil {
 		return err

@@ -30,7 +30,7 @@ call, cashier page visit and notification as it happens.
 `
 
 func (a *app) sandbox(ctx context.Context, args []string) error {
-	f := newFlags("sandbox", "alipay sandbox [-addr HOST:PORT] [-keys DIR] [-notify-url URL]", sandboxAbout)
+	f := newFlags("sandbox", "alipay sandbox [-addr HOST:PORT] [-client-id ID] [-keys DIR] [-notify-url URL]", sandboxAbout)
 	addr := f.String("addr", "127.0.0.1:8080", "`address` to listen on; port 0 picks a free one")
 	clientID := f.String("client-id", "", "client `ID` to accept (default: a random SANDBOX_ ID)")
 	notifyURL := f.String("notify-url", "", "`URL` to notify when a request has no paymentNotifyUrl or refundNotifyUrl, as configured in Antom Dashboard")

@@ -28,8 +28,8 @@ func (a *app) sign(ctx context.Context, args []string) error {
 	clientID := f.String("client-id", "", "your Antom client `ID`")
 	uri := f.String("uri", "", "request `URI`: path and query, e.g. /ams/api/v1/payments/pay (a full URL is cut to its path)")
 	bodyFile := f.String("body", "", "`FILE` holding the exact request body; - reads standard input")
-	reqTime := f.String("time", "", "Request-Time `value` (default: now, in epoch milliseconds)")
-	keyVersion := f.String("key-version", alipay.DefaultKeyVersion, "keyVersion to put in the Signature header")
+	reqTime := f.String("time", "", "the Request-Time header `T` (default: now, in epoch milliseconds)")
+	keyVersion := f.String("key-version", alipay.DefaultKeyVersion, "the `keyVersion` to put in the Signature header")
 	method := f.String("method", "POST", "HTTP `method`; Antom's APIs always use POST")
 	if err := f.parse(a.stdout, args, 0); err != nil {
 		return err
