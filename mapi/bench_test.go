@@ -12,6 +12,8 @@ import (
 	"io"
 	"net/url"
 	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // BenchmarkVerifyNotification compares verifying a whole notification
@@ -61,8 +63,9 @@ func BenchmarkFPTradeReader(b *testing.B) {
 		fmt.Fprintf(&file, "\tORDER-%d,10.00,71.23,0.10,9.90,70.52,USD,7.1234,2026-11-21 15:00:00,,P,P,coffee,\n", i)
 	}
 	data := file.Bytes()
-	b.Run("fptrade", func(b *testing.B) {
+	readAll := func(b *testing.B, data []byte) {
 		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
 		for range b.N {
 			fr := NewFPTradeReader(bytes.NewReader(data))
 			for {
@@ -75,9 +78,19 @@ func BenchmarkFPTradeReader(b *testing.B) {
 				}
 			}
 		}
+	}
+	b.Run("fptrade", func(b *testing.B) { readAll(b, data) })
+	b.Run("fptrade-gbk", func(b *testing.B) {
+		// Alipay's files are GBK: remarks in Chinese make every line so.
+		gbkData, err := simplifiedchinese.GBK.NewEncoder().Bytes(bytes.ReplaceAll(data, []byte(",coffee,"), []byte(",咖啡,")))
+		if err != nil {
+			b.Fatal(err)
+		}
+		readAll(b, gbkData)
 	})
 	b.Run("raw-encoding-csv", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
 		for range b.N {
 			cr := csv.NewReader(bytes.NewReader(data))
 			cr.ReuseRecord = true

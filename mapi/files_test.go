@@ -179,7 +179,9 @@ func TestFPTradeReaderErrors(t *testing.T) {
 		{"bad time", head + "A,1,USD,yesterday\n", "payment_time"},
 		{"empty id", head + ",1,USD,\n", "Partner_transaction_id"},
 		{"too many fields", head + "A,1,USD,,extra\n", "5 fields"},
+		{"bad rmb_amount", "Partner_transaction_id,amount,Rmb_amount,currency\nA,1,7.1.2,USD\n", `line 2: rmb_amount "7.1.2" is not a decimal`},
 		{"long line", head + strings.Repeat("x", 70<<10) + "\n", "too long"},
+		{"unclosed quote", head + `A,1,USD,"` + strings.Repeat("x\n", 40<<10), "quoted record starting on line 2 is over"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -196,6 +198,24 @@ func TestFPTradeReaderErrors(t *testing.T) {
 			assert.ErrorContains(t, err, tt.errPart)
 		})
 	}
+}
+
+func TestFPTradeReaderQuotedFieldOverLines(t *testing.T) {
+	body := "Partner_transaction_id,amount,currency,remarks\n" +
+		"A,1.00,USD,\"two\nlines, \"\"quoted\"\"\"\n" +
+		"\tB\t,2.00,USD,pl\tain\n"
+	fr := NewFPTradeReader(strings.NewReader(body))
+	var rows []FPTradeRow
+	for r, err := range fr.All() {
+		require.NoError(t, err)
+		rows = append(rows, r)
+	}
+	require.Len(t, rows, 2)
+	assert.Equal(t, "two\nlines, \"quoted\"", rows[0].Remarks)
+	assert.Equal(t, 2, rows[0].Line, "a record's line is the one it starts on")
+	assert.Equal(t, "B", rows[1].PartnerTransactionID)
+	assert.Equal(t, "plain", rows[1].Remarks, "tabs inside a value go too")
+	assert.Equal(t, 4, rows[1].Line)
 }
 
 func TestParseFPTradeFileName(t *testing.T) {

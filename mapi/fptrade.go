@@ -1,6 +1,7 @@
 package mapi
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // FPTradeRow is one row of the daily SFTP transaction file
@@ -38,32 +40,50 @@ type FPTradeRow struct {
 	Line  int // line number of the row in the file
 }
 
-// fptradeColumn says what to do with a column: set a string field, or
-// parse a time into the field at returns. Unknown columns have neither.
-type fptradeColumn struct {
-	set  func(r *FPTradeRow, v string)
-	time func(r *FPTradeRow) *time.Time
-}
+// fptradeColumn is a column of the fptrade file: one of FPTradeRow's
+// fields, or colExtra.
+type fptradeColumn uint8
+
+const (
+	colExtra fptradeColumn = iota // unknown: kept in Extra
+	colPartnerTransactionID
+	colAmount
+	colRMBAmount
+	colFee
+	colSettlement
+	colRMBSettlement
+	colCurrency
+	colRate
+	colType
+	colStatus
+	colRemarks
+	colOriginalPartnerTransactionID
+	colTransactionID
+	colDistributeAmount
+	colDistributeRMBAmount
+	colPaymentTime
+	colSettlementTime
+)
 
 // fptradeColumns maps lower-case header names to their columns.
 var fptradeColumns = map[string]fptradeColumn{
-	"partner_transaction_id":          {set: func(r *FPTradeRow, v string) { r.PartnerTransactionID = v }},
-	"amount":                          {set: func(r *FPTradeRow, v string) { r.Amount = v }},
-	"rmb_amount":                      {set: func(r *FPTradeRow, v string) { r.RMBAmount = v }},
-	"fee":                             {set: func(r *FPTradeRow, v string) { r.Fee = v }},
-	"settlement":                      {set: func(r *FPTradeRow, v string) { r.Settlement = v }},
-	"rmb_settlement":                  {set: func(r *FPTradeRow, v string) { r.RMBSettlement = v }},
-	"currency":                        {set: func(r *FPTradeRow, v string) { r.Currency = v }},
-	"rate":                            {set: func(r *FPTradeRow, v string) { r.Rate = v }},
-	"type":                            {set: func(r *FPTradeRow, v string) { r.Type = v }},
-	"status":                          {set: func(r *FPTradeRow, v string) { r.Status = v }},
-	"remarks":                         {set: func(r *FPTradeRow, v string) { r.Remarks = v }},
-	"original_partner_transaction_id": {set: func(r *FPTradeRow, v string) { r.OriginalPartnerTransactionID = v }},
-	"transaction_id":                  {set: func(r *FPTradeRow, v string) { r.TransactionID = v }},
-	"distribute_amount":               {set: func(r *FPTradeRow, v string) { r.DistributeAmount = v }},
-	"distribute_rmb_amount":           {set: func(r *FPTradeRow, v string) { r.DistributeRMBAmount = v }},
-	"payment_time":                    {time: func(r *FPTradeRow) *time.Time { return &r.PaymentTime }},
-	"settlement_time":                 {time: func(r *FPTradeRow) *time.Time { return &r.SettlementTime }},
+	"partner_transaction_id":          colPartnerTransactionID,
+	"amount":                          colAmount,
+	"rmb_amount":                      colRMBAmount,
+	"fee":                             colFee,
+	"settlement":                      colSettlement,
+	"rmb_settlement":                  colRMBSettlement,
+	"currency":                        colCurrency,
+	"rate":                            colRate,
+	"type":                            colType,
+	"status":                          colStatus,
+	"remarks":                         colRemarks,
+	"original_partner_transaction_id": colOriginalPartnerTransactionID,
+	"transaction_id":                  colTransactionID,
+	"distribute_amount":               colDistributeAmount,
+	"distribute_rmb_amount":           colDistributeRMBAmount,
+	"payment_time":                    colPaymentTime,
+	"settlement_time":                 colSettlementTime,
 }
 
 // fptradeTimeLayouts are the time forms Alipay's file families use (spec
@@ -74,8 +94,11 @@ var fptradeTimeLayouts = []string{layoutDateTime, layoutCompact, "2006/01/02 15:
 // columns found by header name in any case, tabs and padding stripped
 // from every field.
 type FPTradeReader struct {
-	cr     *csv.Reader
 	lr     *lineReader
+	quoted *csv.Reader     // parses the records that contain a '"'; nil until one does
+	ql     quotedLines     // feeds quoted its lines
+	fields []string        // the current record, reused
+	buf    []byte          // a line without its tabs, reused
 	header []string        // lower-case names
 	raw    []string        // names as written
 	cols   []fptradeColumn // per column, looked up once
@@ -85,12 +108,7 @@ type FPTradeReader struct {
 // NewFPTradeReader returns a reader for r. The header is read by the first
 // call to Next or Header.
 func NewFPTradeReader(r io.Reader) *FPTradeReader {
-	lr := newLineReader(r, defaultMaxFileLineSize)
-	cr := csv.NewReader(&lineStream{lr: lr})
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
-	cr.ReuseRecord = true
-	return &FPTradeReader{cr: cr, lr: lr}
+	return &FPTradeReader{lr: newLineReader(r, defaultMaxFileLineSize)}
 }
 
 // Header returns the column names as written in the file.
@@ -105,7 +123,7 @@ func (fr *FPTradeReader) readHeader() error {
 	if fr.header != nil || fr.err != nil {
 		return fr.err
 	}
-	rec, err := fr.cr.Read()
+	rec, _, err := fr.record()
 	if err == io.EOF {
 		fr.err = errors.New("mapi: fptrade file is empty (no header)")
 		return fr.err
@@ -116,7 +134,6 @@ func (fr *FPTradeReader) readHeader() error {
 	}
 	seen := map[string]bool{}
 	for _, name := range rec {
-		name = cleanField(name)
 		low := strings.ToLower(name)
 		if low != "" && seen[low] {
 			fr.err = fmt.Errorf("mapi: fptrade header: column %q appears twice", truncate(name, 40))
@@ -142,18 +159,16 @@ func (fr *FPTradeReader) Next() (FPTradeRow, error) {
 		return FPTradeRow{}, err
 	}
 	for {
-		rec, err := fr.cr.Read()
+		rec, line, err := fr.record()
 		if err != nil {
 			if err != io.EOF {
 				err = fmt.Errorf("mapi: fptrade: %w", err)
 			}
 			return FPTradeRow{}, err
 		}
-		line, _ := fr.cr.FieldPos(0)
 		row := FPTradeRow{Line: line}
 		empty := true
 		for i, v := range rec {
-			v = cleanField(v)
 			if v != "" {
 				empty = false
 			}
@@ -177,41 +192,158 @@ func (fr *FPTradeReader) Next() (FPTradeRow, error) {
 	}
 }
 
-func (fr *FPTradeReader) set(row *FPTradeRow, i int, v string) error {
-	col := fr.cols[i]
+// record returns the fields of the next non-empty record, tabs removed and
+// spaces trimmed, and the line it starts on. The slice is reused.
+//
+// A line without '"' is split at its commas, which is all encoding/csv
+// would do with it, at a fraction of the cost. A line with one goes to
+// encoding/csv (LazyQuotes), which may read further lines for a quoted
+// field that spans them.
+func (fr *FPTradeReader) record() ([]string, int, error) {
+	for {
+		b, err := fr.lr.next()
+		if err != nil {
+			return nil, 0, err
+		}
+		if len(b) == 0 {
+			continue
+		}
+		if bytes.IndexByte(b, '"') >= 0 {
+			return fr.quotedRecord(b)
+		}
+		// Tabs go before splitting: they are never commas, and one pass
+		// over the line beats one per field.
+		if bytes.IndexByte(b, '\t') >= 0 {
+			fr.buf = appendWithoutTabs(fr.buf[:0], b)
+			b = fr.buf
+		}
+		s := string(b) // the one allocation a row needs: its fields share it
+		fields, start := fr.fields[:0], 0
+		for i := 0; i < len(s); i++ {
+			if s[i] == ',' { // a loop beats strings.IndexByte on fields this short
+				fields = append(fields, trimField(s[start:i]))
+				start = i + 1
+			}
+		}
+		fr.fields = append(fields, trimField(s[start:]))
+		return fr.fields, fr.lr.line, nil
+	}
+}
+
+// quotedRecord parses the record that starts with line b through
+// encoding/csv.
+func (fr *FPTradeReader) quotedRecord(b []byte) ([]string, int, error) {
+	if fr.quoted == nil {
+		fr.ql.lr = fr.lr
+		fr.quoted = csv.NewReader(&fr.ql)
+		fr.quoted.FieldsPerRecord = -1
+		fr.quoted.LazyQuotes = true
+		fr.quoted.ReuseRecord = true
+	}
+	line := fr.lr.line
+	fr.ql.start(b)
+	rec, err := fr.quoted.Read()
+	if err != nil {
+		return nil, 0, err
+	}
+	for i, v := range rec {
+		rec[i] = cleanField(v)
+	}
+	return rec, line, nil
+}
+
+// trimField is strings.TrimSpace without the call for the usual field,
+// which starts and ends with a printable ASCII byte (never space).
+func trimField(s string) string {
+	if s == "" || s[0] > ' ' && s[0] < utf8.RuneSelf && s[len(s)-1] > ' ' && s[len(s)-1] < utf8.RuneSelf {
+		return s
+	}
+	return strings.TrimSpace(s)
+}
+
+func appendWithoutTabs(dst, b []byte) []byte {
+	for {
+		i := bytes.IndexByte(b, '\t')
+		if i < 0 {
+			return append(dst, b...)
+		}
+		dst = append(dst, b[:i]...)
+		b = b[i+1:]
+	}
+}
+
+// set stores v, the value of column i, in r, checking decimals and
+// parsing times. (A switch rather than a table of setter funcs keeps r on
+// the caller's stack.)
+func (fr *FPTradeReader) set(r *FPTradeRow, i int, v string) error {
+	var dec *string
+	var tm *time.Time
+	switch fr.cols[i] {
+	case colPartnerTransactionID:
+		r.PartnerTransactionID = v
+	case colCurrency:
+		r.Currency = v
+	case colType:
+		r.Type = v
+	case colStatus:
+		r.Status = v
+	case colRemarks:
+		r.Remarks = v
+	case colOriginalPartnerTransactionID:
+		r.OriginalPartnerTransactionID = v
+	case colTransactionID:
+		r.TransactionID = v
+	case colAmount:
+		dec = &r.Amount
+	case colRMBAmount:
+		dec = &r.RMBAmount
+	case colFee:
+		dec = &r.Fee
+	case colSettlement:
+		dec = &r.Settlement
+	case colRMBSettlement:
+		dec = &r.RMBSettlement
+	case colRate:
+		dec = &r.Rate
+	case colDistributeAmount:
+		dec = &r.DistributeAmount
+	case colDistributeRMBAmount:
+		dec = &r.DistributeRMBAmount
+	case colPaymentTime:
+		tm = &r.PaymentTime
+	case colSettlementTime:
+		tm = &r.SettlementTime
+	default:
+		if v != "" {
+			if r.Extra == nil {
+				r.Extra = map[string]string{}
+			}
+			r.Extra[fr.raw[i]] = v
+		}
+	}
 	switch {
-	case col.set != nil:
-		col.set(row, v)
-	case col.time != nil:
+	case dec != nil:
+		if v != "" && !isDecimal(v, true) {
+			return fmt.Errorf("%s %q is not a decimal", fr.header[i], truncate(v, 20))
+		}
+		*dec = v
+	case tm != nil:
 		t, err := parseBeijing(fr.header[i], v, fptradeTimeLayouts...)
 		if err != nil {
 			return err
 		}
-		*col.time(row) = t
-	case v != "":
-		if row.Extra == nil {
-			row.Extra = map[string]string{}
-		}
-		row.Extra[fr.raw[i]] = v
+		*tm = t
 	}
 	return nil
 }
 
+// check validates what set could not see column by column.
 func (r *FPTradeRow) check() error {
 	if r.PartnerTransactionID == "" {
 		return errors.New("empty Partner_transaction_id")
 	}
 	if len(r.Currency) != 3 {
 		return fmt.Errorf("currency %q is not a three-letter code", truncate(r.Currency, 10))
-	}
-	for _, a := range []struct{ name, v string }{
-		{"amount", r.Amount}, {"rmb_amount", r.RMBAmount}, {"fee", r.Fee}, {"settlement", r.Settlement},
-		{"rmb_settlement", r.RMBSettlement}, {"rate", r.Rate}, {"distribute_amount", r.DistributeAmount},
-		{"distribute_rmb_amount", r.DistributeRMBAmount},
-	} {
-		if a.v != "" && !isDecimal(a.v, true) {
-			return fmt.Errorf("%s %q is not a decimal", a.name, truncate(a.v, 20))
-		}
 	}
 	if r.Amount == "" {
 		return errors.New("empty amount")
@@ -259,31 +391,47 @@ func ParseFPTradeFileName(name string) (partnerID string, day time.Time, err err
 	return m[1], day, nil
 }
 
-// lineStream turns a lineReader back into an io.Reader of UTF-8 lines for
-// encoding/csv.
-type lineStream struct {
-	lr   *lineReader
-	rest []byte // unread part of the current line
-	nl   bool   // the current line's '\n' is still to be returned
+// quotedLines is the io.Reader behind the csv.Reader of quoted records:
+// it returns the record's first line, given by start, then further lines
+// from lr while encoding/csv asks for them (a quoted field spanning lines),
+// each followed by '\n' and never more than one line per Read, so that
+// encoding/csv never reads past the record. The record as a whole stays
+// within the line bound: an unclosed quote cannot pull a whole file into
+// memory.
+type quotedLines struct {
+	lr    *lineReader
+	rest  []byte // unread part of the current line
+	nl    bool   // the current line's '\n' is still to be returned
+	first int    // line the record starts on
+	left  int    // bytes the record may still take
 }
 
-func (s *lineStream) Read(p []byte) (int, error) {
+func (q *quotedLines) start(line []byte) {
+	q.rest, q.nl = line, true
+	q.first = q.lr.line
+	q.left = q.lr.max - len(line)
+}
+
+func (q *quotedLines) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	if len(s.rest) == 0 && !s.nl {
-		line, err := s.lr.next()
+	if len(q.rest) == 0 && !q.nl {
+		line, err := q.lr.next()
 		if err != nil {
 			return 0, err
 		}
-		s.rest, s.nl = line, true
+		if q.left -= len(line) + 1; q.left < 0 {
+			return 0, fmt.Errorf("%w: the quoted record starting on line %d is over %d bytes", ErrLineTooLong, q.first, q.lr.max)
+		}
+		q.rest, q.nl = line, true
 	}
-	n := copy(p, s.rest)
-	s.rest = s.rest[n:]
-	if len(s.rest) == 0 && s.nl && n < len(p) {
+	n := copy(p, q.rest)
+	q.rest = q.rest[n:]
+	if len(q.rest) == 0 && q.nl && n < len(p) {
 		p[n] = '\n'
 		n++
-		s.nl = false
+		q.nl = false
 	}
 	return n, nil
 }

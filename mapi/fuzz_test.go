@@ -3,9 +3,12 @@ package mapi
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 func FuzzParseForm(f *testing.F) {
@@ -116,6 +119,50 @@ func FuzzFPTradeReader(f *testing.F) {
 			if i > len(body) {
 				t.Fatal("more rows than bytes")
 			}
+		}
+	})
+}
+
+// FuzzFPTradeRecords: the records FPTradeReader splits (commas directly
+// on lines without a quote, encoding/csv on the others) are those
+// encoding/csv finds in the same lines, field for field and line for line.
+func FuzzFPTradeRecords(f *testing.F) {
+	f.Add([]byte(fptradeSample))
+	f.Add([]byte("a,\"b\nc\",d\n\n e\t, f\"g ,\"h\"\"\"\r\nlast"))
+	f.Add([]byte("\xd6\xd0,\"\xd6\n\xd0\"\nx"))
+	f.Add([]byte("in\tside, tab\t \t,x\n\"q\tq\""))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if len(body) > 16<<10 {
+			return
+		}
+		lr := newLineReader(bytes.NewReader(body), defaultMaxFileLineSize)
+		var lines bytes.Buffer
+		for {
+			line, err := lr.next()
+			if err != nil {
+				break
+			}
+			lines.Write(line)
+			lines.WriteByte('\n')
+		}
+		cr := csv.NewReader(&lines)
+		cr.FieldsPerRecord, cr.LazyQuotes = -1, true
+		fr := NewFPTradeReader(bytes.NewReader(body))
+		for {
+			want, werr := cr.Read()
+			got, line, err := fr.record()
+			if werr == io.EOF {
+				require.ErrorIs(t, err, io.EOF, "extra record %q", got)
+				return
+			}
+			require.NoError(t, werr)
+			require.NoError(t, err)
+			for i := range want {
+				want[i] = cleanField(want[i])
+			}
+			require.Equal(t, want, got)
+			wantLine, _ := cr.FieldPos(0)
+			require.Equal(t, wantLine, line)
 		}
 	})
 }

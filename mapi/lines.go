@@ -8,7 +8,9 @@ import (
 	"io"
 	"unicode/utf8"
 
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/transform"
 )
 
 // ErrLineTooLong: a file line exceeded the line bound.
@@ -22,7 +24,8 @@ type lineReader struct {
 	br   *bufio.Reader
 	max  int
 	line int
-	gbk  bool // a line has been GBK so far: decode every later line too
+	gbk  *encoding.Decoder // set once a line was GBK: every later line is decoded too
+	dec  []byte            // the last decoded line, reused
 }
 
 func newLineReader(r io.Reader, max int) *lineReader {
@@ -52,16 +55,27 @@ func (lr *lineReader) next() ([]byte, error) {
 			return nil, err
 		}
 		lr.line++
-		chunk = bytes.TrimRight(chunk, "\r\n")
+		for len(chunk) > 0 && (chunk[len(chunk)-1] == '\n' || chunk[len(chunk)-1] == '\r') {
+			chunk = chunk[:len(chunk)-1]
+		}
 		if lr.line == 1 {
 			chunk = bytes.TrimPrefix(chunk, []byte("\ufeff"))
 		}
-		if lr.gbk || !utf8.Valid(chunk) {
-			lr.gbk = true
-			dec, derr := simplifiedchinese.GBK.NewDecoder().Bytes(chunk)
+		if lr.gbk != nil || !utf8.Valid(chunk) {
+			if lr.gbk == nil {
+				lr.gbk = simplifiedchinese.GBK.NewDecoder()
+			}
+			// ASCII reads the same in both: only what follows the first
+			// byte above it needs decoding.
+			ascii := 0
+			for ascii < len(chunk) && chunk[ascii] < utf8.RuneSelf {
+				ascii++
+			}
+			dec, _, derr := transform.Append(lr.gbk, append(lr.dec[:0], chunk[:ascii]...), chunk[ascii:])
 			if derr != nil {
 				return nil, fmt.Errorf("mapi: line %d is neither UTF-8 nor GBK", lr.line)
 			}
+			lr.dec = dec
 			chunk = dec
 		}
 		return chunk, nil
