@@ -344,7 +344,7 @@ func isAck(body []byte) bool {
 	if json.Unmarshal(body, &a) != nil || a.Result == nil {
 		return false
 	}
-	return *a.Result == wireResult{ResultCode: "SUCCESS", ResultStatus: "S", ResultMessage: "success"}
+	return *a.Result == resultSuccess
 }
 
 // Deliveries returns every notification delivery attempt so far, oldest

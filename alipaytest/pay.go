@@ -157,7 +157,7 @@ func (s *Server) repeatPayLocked(p *payment, req *payRequest) (any, *apiError) {
 	switch p.status {
 	case StatusSuccess:
 		r := payResponse{
-			Result:            wireResult{ResultCode: "SUCCESS", ResultStatus: "S", ResultMessage: "success"},
+			Result:            resultSuccess,
 			PaymentRequestID:  p.requestID,
 			PaymentID:         p.id,
 			PaymentAmount:     &p.amount,
