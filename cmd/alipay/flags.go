@@ -57,18 +57,27 @@ func requireFlags(values map[string]string, names ...string) error {
 	return nil
 }
 
+// maxInputBytes bounds readInput: keys, request bodies and saved messages
+// are kilobytes, so anything larger is the wrong file.
+const maxInputBytes = 16 << 20
+
 // readInput reads a file named on the command line; "-" means stdin.
 func (a *app) readInput(what, name string) ([]byte, error) {
-	if name == "-" {
-		b, err := io.ReadAll(a.stdin)
+	r, from := a.stdin, " from standard input"
+	if name != "-" {
+		f, err := os.Open(name)
 		if err != nil {
-			return nil, fmt.Errorf("reading %s from standard input: %w", what, err)
+			return nil, fmt.Errorf("reading %s: %w", what, err)
 		}
-		return b, nil
+		defer f.Close()
+		r, from = f, ""
 	}
-	b, err := os.ReadFile(name)
+	b, err := io.ReadAll(io.LimitReader(r, maxInputBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", what, err)
+		return nil, fmt.Errorf("reading %s%s: %w", what, from, err)
+	}
+	if len(b) > maxInputBytes {
+		return nil, fmt.Errorf("reading %s%s: larger than %d MiB, too large for a key or an Antom message", what, from, maxInputBytes>>20)
 	}
 	return b, nil
 }

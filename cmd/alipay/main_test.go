@@ -119,3 +119,23 @@ func TestRun_help(t *testing.T) {
 	r := runApp(t, "", "help")
 	checkGolden(t, "help", r.stdout)
 }
+
+func TestReadInputIsBounded(t *testing.T) {
+	big := filepath.Join(t.TempDir(), "big.json")
+	require.NoError(t, os.WriteFile(big, bytes.Repeat([]byte{'x'}, maxInputBytes+1), 0o600))
+	for name, tc := range map[string]struct{ stdin, body, want string }{
+		"file":           {"", big, "reading the body: larger than 16 MiB"},
+		"standard input": {strings.Repeat("x", maxInputBytes+1), "-", "reading the body from standard input: larger than 16 MiB"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := runApp(t, tc.stdin, "sign", "-key", merchantPrivateFile, "-client-id", "SANDBOX_X", "-uri", "/ams/api/v1/payments/pay", "-body", tc.body)
+			assert.Equal(t, exitError, r.code)
+			assert.Contains(t, r.stderr, tc.want)
+			assert.Empty(t, r.stdout)
+		})
+	}
+	exact := filepath.Join(t.TempDir(), "exact.json")
+	require.NoError(t, os.WriteFile(exact, bytes.Repeat([]byte{'x'}, maxInputBytes), 0o600))
+	r := runApp(t, "", "sign", "-key", merchantPrivateFile, "-client-id", "SANDBOX_X", "-uri", "/ams/api/v1/payments/pay", "-body", exact)
+	assert.Equal(t, exitOK, r.code, r.stderr)
+}
