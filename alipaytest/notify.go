@@ -14,8 +14,9 @@ import (
 	"github.com/xborderpay/alipay"
 )
 
-// Ack is the exact acknowledgement body Antom expects from the merchant.
-const Ack = `{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"}}`
+// Ack is the exact acknowledgement body Antom expects from the merchant,
+// alipay.NotificationAck.
+const Ack = alipay.NotificationAck
 
 // Delivery records one attempt to deliver a notification.
 type Delivery struct {
@@ -27,8 +28,8 @@ type Delivery struct {
 	Time       time.Time // on the server's clock
 	Body       []byte    // the notification body, as signed
 	StatusCode int       // the merchant's HTTP status; 0 if none came back
-	// Acknowledged is true when the merchant answered HTTP 200 with the
-	// acknowledgement (see Ack).
+	// Acknowledged is true when the merchant answered HTTP 200 with
+	// exactly the acknowledgement body, byte for byte (see Ack).
 	Acknowledged bool
 	// Dropped is true when a DropNotification fault lost this attempt.
 	Dropped bool
@@ -335,17 +336,12 @@ func (s *Server) send(ctx context.Context, n *notification) Delivery {
 	return d
 }
 
-// isAck reports whether body is the acknowledgement: the JSON object of Ack
-// with exactly its three values, in any key order and spacing.
-func isAck(body []byte) bool {
-	var a struct {
-		Result *wireResult `json:"result"`
-	}
-	if json.Unmarshal(body, &a) != nil || a.Result == nil {
-		return false
-	}
-	return *a.Result == resultSuccess
-}
+// isAck reports whether body is the acknowledgement byte for byte. Antom's
+// pages give only the exact body; a fake that also took other spacing, key
+// orders or a final line break would pass a merchant Antom may not, and
+// would contradict alipay notify and the sandbox log, which ask for the
+// exact bytes.
+func isAck(body []byte) bool { return string(body) == Ack }
 
 // Deliveries returns every notification delivery attempt so far, oldest
 // first.

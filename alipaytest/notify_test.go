@@ -58,8 +58,11 @@ func TestNotificationRetrySchedule(t *testing.T) {
 
 func TestNotificationStopsWhenAcknowledged(t *testing.T) {
 	sink, notifyURL := newSink(t, func(n int) (int, string) {
-		if n < 3 {
+		switch n {
+		case 1:
 			return http.StatusOK, `{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"Success"}}` // wrong message
+		case 2:
+			return http.StatusOK, Ack + "\n" // not the exact bytes
 		}
 		return http.StatusOK, Ack
 	})
@@ -81,10 +84,11 @@ func TestNotificationStopsWhenAcknowledged(t *testing.T) {
 func TestIsAck(t *testing.T) {
 	for body, want := range map[string]bool{
 		Ack: true,
-		`{ "result" : { "resultStatus":"S", "resultMessage":"success", "resultCode":"SUCCESS" } }` + "\n": true,
-		`{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"Success"}}`:                false,
-		`{"result":{"resultCode":"SUCCESS","resultStatus":"S"}}`:                                          false,
-		`{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"}`:                           false,
+		`{ "result" : { "resultStatus":"S", "resultMessage":"success", "resultCode":"SUCCESS" } }`: false,
+		Ack + "\n": false,
+		`{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"Success"}}`: false,
+		`{"result":{"resultCode":"SUCCESS","resultStatus":"S"}}`:                           false,
+		`{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"}`:            false,
 		`SUCCESS`: false,
 		``:        false,
 	} {
