@@ -95,19 +95,7 @@ func (fr *FileReader) Next() (FileRecord, error) {
 }
 
 // All iterates over the records; it stops after the first error.
-func (fr *FileReader) All() iter.Seq2[FileRecord, error] {
-	return func(yield func(FileRecord, error) bool) {
-		for {
-			rec, err := fr.Next()
-			if err == io.EOF {
-				return
-			}
-			if !yield(rec, err) || err != nil {
-				return
-			}
-		}
-	}
-}
+func (fr *FileReader) All() iter.Seq2[FileRecord, error] { return readAll(fr.Next) }
 
 func isNoDataMessage(s string) bool {
 	s = strings.ToLower(s)

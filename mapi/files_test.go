@@ -218,6 +218,22 @@ func TestFPTradeReaderQuotedFieldOverLines(t *testing.T) {
 	assert.Equal(t, 4, rows[1].Line)
 }
 
+// All yields the first error and ends there, even when the caller keeps
+// ranging and good rows follow.
+func TestAllStopsAtFirstError(t *testing.T) {
+	body := "Partner_transaction_id,amount,currency\nA,1,USD\nB,x,USD\nC,3,USD\n"
+	var ids []string
+	var errs []error
+	for r, err := range NewFPTradeReader(strings.NewReader(body)).All() {
+		ids = append(ids, r.PartnerTransactionID)
+		errs = append(errs, err)
+	}
+	assert.Equal(t, []string{"A", ""}, ids)
+	require.Len(t, errs, 2)
+	assert.NoError(t, errs[0])
+	assert.ErrorContains(t, errs[1], "line 3: amount")
+}
+
 func TestParseFPTradeFileName(t *testing.T) {
 	pid, day, err := ParseFPTradeFileName("2088721149955614_fptrade_20180823.csv")
 	require.NoError(t, err)

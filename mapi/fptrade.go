@@ -352,19 +352,7 @@ func (r *FPTradeRow) check() error {
 }
 
 // All iterates over the rows; it stops after the first error.
-func (fr *FPTradeReader) All() iter.Seq2[FPTradeRow, error] {
-	return func(yield func(FPTradeRow, error) bool) {
-		for {
-			row, err := fr.Next()
-			if err == io.EOF {
-				return
-			}
-			if !yield(row, err) || err != nil {
-				return
-			}
-		}
-	}
-}
+func (fr *FPTradeReader) All() iter.Seq2[FPTradeRow, error] { return readAll(fr.Next) }
 
 // cleanField strips the tabs Alipay's files carry inside values (Excel
 // text markers) and surrounding spaces.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
@@ -79,5 +80,18 @@ func (lr *lineReader) next() ([]byte, error) {
 			chunk = dec
 		}
 		return chunk, nil
+	}
+}
+
+// readAll turns a reader's Next into the iterator its All method returns:
+// it ends at io.EOF and stops after the first error, which it yields.
+func readAll[T any](next func() (T, error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		for {
+			v, err := next()
+			if err == io.EOF || !yield(v, err) || err != nil {
+				return
+			}
+		}
 	}
 }
