@@ -145,7 +145,6 @@ func (s *Server) startLoop() {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stop = cancel
-	s.stopCh = ctx.Done()
 	s.loop.Add(1)
 	go func() {
 		defer s.loop.Done()

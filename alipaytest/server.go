@@ -56,10 +56,9 @@ type Server struct {
 	deliveries    []Delivery
 	faults        []queuedFault
 
-	wake   chan struct{}
-	stop   context.CancelFunc
-	stopCh <-chan struct{}
-	loop   sync.WaitGroup
+	wake chan struct{}
+	stop context.CancelFunc
+	loop sync.WaitGroup
 }
 
 // RetrySchedule is Antom's notification schedule (spec §4.4): the wait
