@@ -101,11 +101,7 @@ func TestReports(t *testing.T) {
 
 func mustMinor(t *testing.T, a alipay.Amount) int64 {
 	t.Helper()
-	v, ok := parseMinor(a.Value)
-	if !ok && len(a.Value) > 1 && a.Value[0] == '-' {
-		v, ok = parseMinor(a.Value[1:])
-		v = -v
-	}
-	require.True(t, ok, a.Value)
+	v, err := a.MinorUnits()
+	require.NoError(t, err)
 	return v
 }
