@@ -234,6 +234,16 @@ func TestAllStopsAtFirstError(t *testing.T) {
 	assert.ErrorContains(t, errs[1], "line 3: amount")
 }
 
+// After a line too long, the reader does not resume inside it.
+func TestFPTradeReaderLineErrorIsFinal(t *testing.T) {
+	body := "Partner_transaction_id,amount,currency\n" + strings.Repeat("x", 70<<10) + ",1,USD\nB,2,USD\n"
+	fr := NewFPTradeReader(strings.NewReader(body))
+	_, err := fr.Next()
+	require.ErrorIs(t, err, ErrLineTooLong)
+	_, err = fr.Next()
+	assert.ErrorIs(t, err, ErrLineTooLong)
+}
+
 func TestParseFPTradeFileName(t *testing.T) {
 	pid, day, err := ParseFPTradeFileName("2088721149955614_fptrade_20180823.csv")
 	require.NoError(t, err)

@@ -27,6 +27,7 @@ type lineReader struct {
 	line int
 	gbk  *encoding.Decoder // set once a line was GBK: every later line is decoded too
 	dec  []byte            // the last decoded line, reused
+	err  error             // the first error other than io.EOF
 }
 
 func newLineReader(r io.Reader, max int) *lineReader {
@@ -34,8 +35,21 @@ func newLineReader(r io.Reader, max int) *lineReader {
 }
 
 // next returns the next line without its line ending, or io.EOF. The
-// returned slice is valid until the next call.
+// returned slice is valid until the next call. An error other than io.EOF
+// is returned again by every later call: after a line too long or a read
+// failure, what follows cannot be trusted to start a line.
 func (lr *lineReader) next() ([]byte, error) {
+	if lr.err != nil {
+		return nil, lr.err
+	}
+	line, err := lr.read()
+	if err != nil && err != io.EOF {
+		lr.err = err
+	}
+	return line, err
+}
+
+func (lr *lineReader) read() ([]byte, error) {
 	var buf []byte
 	for {
 		chunk, err := lr.br.ReadSlice('\n')
