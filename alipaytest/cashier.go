@@ -43,6 +43,12 @@ type cashierView struct {
 
 func (s *Server) serveCashier(w http.ResponseWriter, r *http.Request) {
 	id := strings.TrimPrefix(r.URL.Path, "/cashier/")
+	var action string
+	if r.Method == http.MethodPost {
+		// Read the form before locking: a slow browser must not hold up
+		// every other call to the server.
+		action = r.PostFormValue("action")
+	}
 	s.mu.Lock()
 	now := s.now()
 	s.sweepLocked(now)
@@ -66,7 +72,6 @@ func (s *Server) serveCashier(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		cashierPage.Execute(w, v)
 	case http.MethodPost:
-		action := r.PostFormValue("action")
 		var err error
 		switch action {
 		case "pay":
