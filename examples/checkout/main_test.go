@@ -104,6 +104,7 @@ func TestRunConfigErrors(t *testing.T) {
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.want)
 			assert.False(t, strings.Contains(err.Error(), "not a key"), "the key is not echoed")
+			assert.Empty(t, out.String(), "nothing runs")
 		})
 	}
 }

@@ -78,13 +78,23 @@ func TestRunSandboxMode(t *testing.T) {
 }
 
 func TestRunConfigErrors(t *testing.T) {
-	for name, env := range map[string]map[string]string{
-		"partial":              {"ALIPAY_PUBLIC_KEY": "k"},
-		"production client ID": {"ALIPAY_CLIENT_ID": "5X0", "ALIPAY_PRIVATE_KEY": "k", "ALIPAY_PUBLIC_KEY": "k"},
+	for name, tc := range map[string]struct {
+		env  map[string]string
+		want string
+	}{
+		"partial": {map[string]string{"ALIPAY_PUBLIC_KEY": "k"}, "missing: ALIPAY_CLIENT_ID, ALIPAY_PRIVATE_KEY"},
+		"production client ID": {map[string]string{"ALIPAY_CLIENT_ID": "5X0", "ALIPAY_PRIVATE_KEY": "k", "ALIPAY_PUBLIC_KEY": "k"},
+			"must be a SANDBOX_ client ID"},
+		"bad key": {map[string]string{"ALIPAY_CLIENT_ID": "SANDBOX_1", "ALIPAY_PRIVATE_KEY": "not a key", "ALIPAY_PUBLIC_KEY": "k"},
+			"WithPrivateKey"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			err := run(context.Background(), &bytes.Buffer{}, func(k string) string { return env[k] })
-			assert.Error(t, err)
+			var out bytes.Buffer
+			err := run(context.Background(), &out, func(k string) string { return tc.env[k] })
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.NotContains(t, err.Error(), "not a key", "the key is not echoed")
+			assert.Empty(t, out.String(), "nothing runs")
 		})
 	}
 }
