@@ -41,23 +41,37 @@ func fastDateTime(s string) (time.Time, bool) {
 	if len(s) != 19 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':' {
 		return time.Time{}, false
 	}
-	num := func(i, n int) int {
-		v := 0
-		for _, c := range []byte(s[i : i+n]) {
-			if c < '0' || c > '9' {
-				return -1
-			}
-			v = v*10 + int(c-'0')
+	y, mo, d := atoiDigits(s, 0, 4), atoiDigits(s, 5, 2), atoiDigits(s, 8, 2)
+	h, mi, se := atoiDigits(s, 11, 2), atoiDigits(s, 14, 2), atoiDigits(s, 17, 2)
+	if y < 0 || mo < 1 || mo > 12 || d < 1 || d > daysIn(mo, y) || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59 {
+		return time.Time{}, false
+	}
+	return time.Date(y, time.Month(mo), d, h, mi, se, 0, Beijing), true
+}
+
+// atoiDigits returns the decimal number s[i:i+n], or -1 unless those
+// bytes are all digits.
+func atoiDigits(s string, i, n int) int {
+	v := 0
+	for _, c := range []byte(s[i : i+n]) {
+		if c < '0' || c > '9' {
+			return -1
 		}
-		return v
+		v = v*10 + int(c-'0')
 	}
-	y, mo, d, h, mi, se := num(0, 4), num(5, 2), num(8, 2), num(11, 2), num(14, 2), num(17, 2)
-	if y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59 {
-		return time.Time{}, false
+	return v
+}
+
+// daysIn returns the number of days of month m (1-12) in year y.
+func daysIn(m, y int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
 	}
-	t := time.Date(y, time.Month(mo), d, h, mi, se, 0, Beijing)
-	if t.Day() != d { // 31 February and the like
-		return time.Time{}, false
-	}
-	return t, true
+	return 31
 }
