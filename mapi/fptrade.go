@@ -92,7 +92,8 @@ var fptradeTimeLayouts = []string{layoutDateTime, layoutCompact, "2006/01/02 15:
 
 // FPTradeReader streams an fptrade CSV in constant memory: GBK or UTF-8,
 // columns found by header name in any case, tabs and padding stripped
-// from every field.
+// from every field, quoted fields (even over several lines) as in
+// encoding/csv with LazyQuotes.
 type FPTradeReader struct {
 	lr     *lineReader
 	quoted *csv.Reader     // parses the records that contain a '"'; nil until one does
@@ -153,7 +154,10 @@ func (fr *FPTradeReader) readHeader() error {
 	return nil
 }
 
-// Next returns the next row, or io.EOF after the last.
+// Next returns the next row, or io.EOF after the last. Every error names
+// the line. A row that fails validation does not stop the reader: the
+// next call reads on. An error reading the file (a line or quoted record
+// over 64 KiB, a failed read) is returned by every later call.
 func (fr *FPTradeReader) Next() (FPTradeRow, error) {
 	if err := fr.readHeader(); err != nil {
 		return FPTradeRow{}, err
