@@ -232,6 +232,15 @@ func TestAllStopsAtFirstError(t *testing.T) {
 	require.Len(t, errs, 2)
 	assert.NoError(t, errs[0])
 	assert.ErrorContains(t, errs[1], "line 3: amount")
+
+	// Next itself reads on past a bad row.
+	fr := NewFPTradeReader(strings.NewReader(body))
+	_, _ = fr.Next()
+	_, err := fr.Next()
+	require.Error(t, err)
+	r, err := fr.Next()
+	require.NoError(t, err)
+	assert.Equal(t, "C", r.PartnerTransactionID)
 }
 
 // After a line too long, the reader does not resume inside it.
