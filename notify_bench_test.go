@@ -18,10 +18,18 @@ import (
 //	go test -run '^$' -bench NotificationHandler -benchmem .
 func BenchmarkNotificationHandler(b *testing.B) {
 	v := notifyVector(b, "notify-payment")
-	b.Run("sdk", func(b *testing.B) {
-		h := notifyTestClient(b).NotificationHandler(func(context.Context, *Notification) error { return nil })
-		b.ReportAllocs()
-		for i := 0; i < b.N; i++ {
+	h := notifyTestClient(b).NotificationHandler(func(context.Context, *Notification) error { return nil })
+	pub, err := ParsePublicKey(readKey(b, "antom_public.pem"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	sh, err := ParseSignatureHeader("algorithm=RSA256,signature=" + v.Signature)
+	if err != nil {
+		b.Fatal(err)
+	}
+	content := []byte(v.Method + " " + v.URI + "\n" + v.ClientID + "." + v.Time + "." + v.Body)
+	benchPair{
+		sdk: func(b *testing.B) {
 			r := httptest.NewRequest(http.MethodPost, v.URI, strings.NewReader(v.Body))
 			r.Header = notifyHeaders(v.ClientID, v.Time, v.Signature)
 			w := httptest.NewRecorder()
@@ -29,24 +37,12 @@ func BenchmarkNotificationHandler(b *testing.B) {
 			if w.Code != http.StatusOK {
 				b.Fatal(w.Code)
 			}
-		}
-	})
-	b.Run("raw", func(b *testing.B) {
-		pub, err := ParsePublicKey(readKey(b, "antom_public.pem"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		sh, err := ParseSignatureHeader("algorithm=RSA256,signature=" + v.Signature)
-		if err != nil {
-			b.Fatal(err)
-		}
-		content := []byte(v.Method + " " + v.URI + "\n" + v.ClientID + "." + v.Time + "." + v.Body)
-		b.ReportAllocs()
-		for i := 0; i < b.N; i++ {
+		},
+		raw: func(b *testing.B) {
 			digest := sha256.Sum256(content)
 			if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, digest[:], sh.Signature); err != nil {
 				b.Fatal(err)
 			}
-		}
-	})
+		},
+	}.run(b)
 }
