@@ -216,6 +216,7 @@ func isJSON(resp *http.Response) bool {
 }
 
 // requestIDOf returns the idempotency key of a typed request, for errors.
+// Do calls it only after req passed validate, which refuses a nil request.
 func requestIDOf(req any) string {
 	if r, ok := req.(interface{ requestID() string }); ok {
 		return r.requestID()

@@ -56,9 +56,6 @@ func (r *ConsultRequest) validate() error {
 	)
 }
 
-// consult has no idempotency key.
-func (r *ConsultRequest) requestID() string { return "" }
-
 // ConsultResponse is the answer to consult.
 type ConsultResponse struct {
 	Result             Result              `json:"result"`

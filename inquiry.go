@@ -25,13 +25,7 @@ func (r *InquiryPaymentRequest) validate() error {
 }
 
 func (r *InquiryPaymentRequest) requestID() string {
-	if r == nil {
-		return ""
-	}
-	if r.PaymentRequestID != "" {
-		return r.PaymentRequestID
-	}
-	return r.PaymentID
+	return firstNonEmpty(r.PaymentRequestID, r.PaymentID)
 }
 
 // InquiryPaymentResponse is the answer to inquiryPayment. Result only says

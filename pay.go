@@ -107,12 +107,7 @@ func (r *PayRequest) validate() error {
 	return nil
 }
 
-func (r *PayRequest) requestID() string {
-	if r == nil {
-		return ""
-	}
-	return r.PaymentRequestID
-}
+func (r *PayRequest) requestID() string { return r.PaymentRequestID }
 
 // PayResponse is the answer to pay (spec §2.3). For cashier payments the
 // normal result is U PAYMENT_IN_PROCESS, which Pay returns with a nil error:
@@ -186,15 +181,7 @@ func (r *CancelRequest) validate() error {
 	)
 }
 
-func (r *CancelRequest) requestID() string {
-	if r == nil {
-		return ""
-	}
-	if r.PaymentRequestID != "" {
-		return r.PaymentRequestID
-	}
-	return r.PaymentID
-}
+func (r *CancelRequest) requestID() string { return firstNonEmpty(r.PaymentRequestID, r.PaymentID) }
 
 // CancelResponse is the answer to cancel.
 type CancelResponse struct {
@@ -237,12 +224,7 @@ func (r *CaptureRequest) validate() error {
 	)
 }
 
-func (r *CaptureRequest) requestID() string {
-	if r == nil {
-		return ""
-	}
-	return r.CaptureRequestID
-}
+func (r *CaptureRequest) requestID() string { return r.CaptureRequestID }
 
 // CaptureResponse is the answer to capture. U CAPTURE_IN_PROCESS comes back
 // with a nil error: wait for the capture notification or inquire.

@@ -75,3 +75,12 @@ func payFormatTime(t time.Time) string {
 	}
 	return t.Format(amsTimeLayout)
 }
+
+// firstNonEmpty returns the request's own ID for error messages, or Antom's
+// ID when an inquiry or cancel names the payment or refund by that alone.
+func firstNonEmpty(requestID, antomID string) string {
+	if requestID != "" {
+		return requestID
+	}
+	return antomID
+}

@@ -147,7 +147,7 @@ func TestValidationNormalisesProductCode(t *testing.T) {
 
 func TestRequestIDs(t *testing.T) {
 	for _, tt := range []struct {
-		req  interface{ requestID() string }
+		req  any
 		want string
 	}{
 		{&PayRequest{PaymentRequestID: "pay-1"}, "pay-1"},
@@ -158,9 +158,8 @@ func TestRequestIDs(t *testing.T) {
 		{&InquiryRefundRequest{RefundID: "r-1"}, "r-1"},
 		{&CaptureRequest{CaptureRequestID: "capture-1"}, "capture-1"},
 		{&ConsultRequest{}, ""},
-		{(*PayRequest)(nil), ""},
-		{(*RefundRequest)(nil), ""},
+		{struct{}{}, ""},
 	} {
-		assert.Equal(t, tt.want, tt.req.requestID())
+		assert.Equal(t, tt.want, requestIDOf(tt.req))
 	}
 }

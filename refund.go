@@ -49,12 +49,7 @@ func (r *RefundRequest) validate() error {
 	)
 }
 
-func (r *RefundRequest) requestID() string {
-	if r == nil {
-		return ""
-	}
-	return r.RefundRequestID
-}
+func (r *RefundRequest) requestID() string { return r.RefundRequestID }
 
 // RefundResponse is the answer to refund. U REFUND_IN_PROCESS comes back with
 // a nil error: do not refund again; wait for the notification or use
@@ -103,13 +98,7 @@ func (r *InquiryRefundRequest) validate() error {
 }
 
 func (r *InquiryRefundRequest) requestID() string {
-	if r == nil {
-		return ""
-	}
-	if r.RefundRequestID != "" {
-		return r.RefundRequestID
-	}
-	return r.RefundID
+	return firstNonEmpty(r.RefundRequestID, r.RefundID)
 }
 
 // InquiryRefundResponse is the answer to inquiryRefund. Result only says
