@@ -33,7 +33,7 @@ func readmeQuickStart(ctx context.Context, c *alipay.Client, markPaid func(conte
 		// Antom may or may not have the payment: inquire before trying a new request ID.
 		return "", err
 	case err != nil:
-		// *alipay.Error: an F result (resultCode says why) or a validation error.
+		// *alipay.ValidationError (nothing was sent) or *alipay.Error with an F result (resultCode says why).
 		return "", err
 	default:
 		redirectTo = resp.RedirectURL(env) // applinkUrl / schemeUrl / normalUrl in the right order
