@@ -20,6 +20,8 @@
 package alipay
 
 import (
+	"crypto"
+	"crypto/rsa"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -154,6 +156,11 @@ func NewClient(clientID string, opts ...Option) (*Client, error) {
 		if err != nil {
 			return nil, fmt.Errorf("alipay: NewClient: WithAlipayPublicKey: %w", err)
 		}
+		if own, ok := c.signer.(interface{ Public() crypto.PublicKey }); ok {
+			if pub, ok := own.Public().(*rsa.PublicKey); ok && pub.Equal(k) {
+				return nil, errors.New("alipay: NewClient: WithAlipayPublicKey is the public half of your own private key; it must be Antom's public key (Antom Dashboard > Developer > Quick start > Integration resources), or no response will verify")
+			}
+		}
 		c.verifier = NewVerifier(k)
 	default:
 		return nil, errors.New("alipay: NewClient: no Antom public key: use WithAlipayPublicKey or WithVerifier (responses and notifications are always verified)")
@@ -178,8 +185,7 @@ func (c *Client) String() string {
 func (c *Client) GoString() string { return c.String() }
 
 // requestURI is the URI to call and sign for an API path such as
-// /ams/api/v1/payments/pay: any path prefix of the endpoint, then the path,
-// with the first /ams/api/ turned into /ams/sandbox/api/ in sandbox mode
+// /ams/api/v1/payments/pay, with the first /ams/api/ turned into /ams/sandbox/api/ in sandbox mode
 // (spec §1.3, as all official SDKs do before signing).
 func (c *Client) requestURI(path string) string {
 	if !strings.HasPrefix(path, "/") {
@@ -188,7 +194,7 @@ func (c *Client) requestURI(path string) string {
 	if c.sandbox && strings.HasPrefix(path, "/ams/api/") {
 		path = "/ams/sandbox/api/" + strings.TrimPrefix(path, "/ams/api/")
 	}
-	return strings.TrimSuffix(c.base.Path, "/") + path
+	return path
 }
 
 func parseEndpoint(endpoint string) (*url.URL, error) {
@@ -199,11 +205,24 @@ func parseEndpoint(endpoint string) (*url.URL, error) {
 	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
 		return nil, fmt.Errorf("alipay: NewClient: endpoint %q uses plain http; signed payment requests go over https (plain http is allowed only on loopback, for tests)", endpoint)
 	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("alipay: NewClient: endpoint %q must not have a query or fragment", endpoint)
+	// Antom verifies the signature over the path it receives, so a path in
+	// the endpoint is always wrong: signed as part of the URI it fails
+	// verification, and a proxy that strips it leaves the SDK signing a URI
+	// Antom never sees. The usual mistake is a whole API URL
+	// (".../ams/api"), which would call /ams/api/ams/api/v1/....
+	var extra string
+	switch {
+	case u.Path != "" && u.Path != "/":
+		extra = "a path"
+	case u.RawQuery != "" || u.ForceQuery:
+		extra = "a query"
+	case u.Fragment != "":
+		extra = "a fragment"
 	}
-	u.Path = strings.TrimSuffix(u.Path, "/")
-	u.RawPath = ""
+	if extra != "" {
+		return nil, fmt.Errorf("alipay: NewClient: endpoint %q has %s; it must be a scheme and host only, such as %s: the client adds /ams/api/... (or /ams/sandbox/api/...) itself", endpoint, extra, EndpointAsia)
+	}
+	u.Path, u.RawPath = "", ""
 	return u, nil
 }
 

@@ -195,13 +195,6 @@ func TestDoProductionPathAgentTokenAndKeyVersion(t *testing.T) {
 	assert.Contains(t, r.header.Get("Signature"), "keyVersion=3,")
 }
 
-func TestDoEndpointPathPrefixIsSigned(t *testing.T) {
-	g := newScriptedGateway(t, func(int, *http.Request) gatewayReply { return gatewayReply{body: okBody} })
-	c := g.client(t, WithEndpoint(g.srv.URL+"/proxy/"))
-	require.NoError(t, c.Do(context.Background(), payPath, testReq{PaymentRequestID: "R1"}, nil))
-	assert.Equal(t, "/proxy/ams/sandbox/api/v1/payments/pay", g.requests()[0].uri)
-}
-
 func TestDoInProcessIsNotAnError(t *testing.T) {
 	g := newScriptedGateway(t, func(int, *http.Request) gatewayReply { return gatewayReply{body: inProcessBody} })
 	var resp testResp

@@ -2,38 +2,44 @@ package alipay_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"strings"
 	"sync"
+	"time"
 
 	"github.com/xborderpay/alipay"
+	"github.com/xborderpay/alipay/alipaytest"
 )
 
-// A merchant's notify endpoint. Antom resends a notification until it gets
-// the acknowledgement, so the function drops the duplicates by DedupeKey
-// (in production, a unique key in the merchant's database).
+// A merchant's notify endpoint. Antom sends a notification again until it
+// gets the acknowledgement, so the function returns an error when it cannot
+// record the outcome, and drops duplicates by DedupeKey (in production, a
+// unique key in the merchant's database).
 func ExampleClient_NotificationHandler() {
-	c, err := alipay.NewClient("SANDBOX_5YBZ1N2Q3R4S5T6U",
-		alipay.WithPrivateKey(notifyReadTestKey("testdata/merchant_private_pkcs8.pem")),
-		alipay.WithAlipayPublicKey(notifyReadTestKey("testdata/antom_public.pem")),
-	)
-	if err != nil {
-		log.Fatal(err)
-	}
+	// alipaytest is a fake Antom, so that this runs offline; its clock is
+	// moved by hand to show a resend.
+	clock := alipaytest.NewFakeClock(time.Now())
+	antom := alipaytest.NewServer(alipaytest.WithClock(clock), alipaytest.WithManualNotifications())
+	defer antom.Close()
+	c := antom.Client()
 
 	var mu sync.Mutex
 	handled := map[string]bool{}
+	databaseUp := false // the shop's database is down at first
 	mux := http.NewServeMux()
 	mux.Handle("/alipay/notify", c.NotificationHandler(func(ctx context.Context, n *alipay.Notification) error {
 		mu.Lock()
 		defer mu.Unlock()
+		if !databaseUp {
+			fmt.Println("database down: not acknowledged, Antom will send again")
+			databaseUp = true
+			return errors.New("database unavailable")
+		}
 		if handled[n.DedupeKey()] {
-			fmt.Println("duplicate, already handled")
 			return nil // acknowledge again so that Antom stops resending
 		}
 		switch {
@@ -44,98 +50,84 @@ func ExampleClient_NotificationHandler() {
 		case n.Refund != nil:
 			fmt.Println("refund", n.Refund.RefundStatus, n.Refund.RefundRequestID)
 		}
-		handled[n.DedupeKey()] = true // returning an error instead would make Antom resend
+		handled[n.DedupeKey()] = true
 		return nil
 	}))
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
+	shop := httptest.NewServer(mux)
+	defer shop.Close()
 
-	// What Antom sends, twice.
-	body := `{"notifyType":"PAYMENT_RESULT","result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"},"paymentRequestId":"ORD-7781-A","paymentId":"2020010123456789XXXX","paymentAmount":{"value":"1025","currency":"USD"},"paymentCreateTime":"2020-01-01T12:01:00+08:30","paymentTime":"2020-01-01T12:01:01+08:30"}`
+	ctx := context.Background()
+	if _, err := c.Pay(ctx, &alipay.PayRequest{
+		PaymentRequestID:   "order-1001-1",
+		Order:              alipay.Order{ReferenceOrderID: "order-1001", OrderDescription: "Running shoes", OrderAmount: alipay.Amount{Currency: "HKD", Value: "49900"}},
+		PaymentAmount:      alipay.Amount{Currency: "HKD", Value: "49900"},
+		PaymentMethod:      alipay.PaymentMethod{PaymentMethodType: alipay.PaymentMethodTypeAlipayHK},
+		PaymentRedirectURL: "https://shop.example/orders/1001",
+		PaymentNotifyURL:   shop.URL + "/alipay/notify",
+		Env:                alipay.Env{TerminalType: alipay.TerminalTypeWeb},
+	}); err != nil {
+		log.Fatal(err)
+	}
+	if err := antom.CompletePayment("order-1001-1"); err != nil { // the buyer pays
+		log.Fatal(err)
+	}
 	for range 2 {
-		resp, err := notifyPostAsAntom(srv.URL, "/alipay/notify", "2020-01-01T12:01:01+08:30", body)
-		if err != nil {
-			log.Fatal(err)
+		for _, d := range antom.DeliverDue(ctx) {
+			fmt.Println("attempt", d.Attempt, "HTTP", d.StatusCode, "acknowledged:", d.Acknowledged)
 		}
-		fmt.Println(resp)
+		clock.Advance(2 * time.Minute) // Antom's first resend comes two minutes later
 	}
 	// Output:
-	// paid: ORD-7781-A 10.25 USD
-	// 200 {"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"}}
-	// duplicate, already handled
-	// 200 {"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"}}
+	// database down: not acknowledged, Antom will send again
+	// attempt 1 HTTP 500 acknowledged: false
+	// paid: order-1001-1 499.00 HKD
+	// attempt 2 HTTP 200 acknowledged: true
 }
 
-// Verifying a notification received by a framework other than net/http:
-// pass the method, the path Antom called, the headers and the raw body.
+// Verifying a notification received by a framework other than net/http's
+// handlers: pass the method, the path and query Antom called, the headers
+// and the raw body, and answer with NotificationAck only when it verifies.
 func ExampleClient_VerifyNotification() {
-	c, err := alipay.NewClient("SANDBOX_5YBZ1N2Q3R4S5T6U",
-		alipay.WithPrivateKey(notifyReadTestKey("testdata/merchant_private_pkcs8.pem")),
-		alipay.WithAlipayPublicKey(notifyReadTestKey("testdata/antom_public.pem")),
-	)
-	if err != nil {
+	antom := alipaytest.NewServer(alipaytest.WithManualNotifications()) // a fake Antom, so that this runs offline
+	defer antom.Close()
+	c := antom.Client()
+
+	shop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+		if err != nil {
+			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		n, err := c.VerifyNotification(r.Method, r.URL.RequestURI(), r.Header, body)
+		if err != nil {
+			http.Error(w, "not verified", http.StatusUnauthorized) // no acknowledgement
+			return
+		}
+		fmt.Println(n.NotifyType, n.Payment.PaymentRequestID, n.Payment.PaymentAmount)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, alipay.NotificationAck)
+	}))
+	defer shop.Close()
+
+	ctx := context.Background()
+	if _, err := c.Pay(ctx, &alipay.PayRequest{
+		PaymentRequestID:   "order-1002-1",
+		Order:              alipay.Order{ReferenceOrderID: "order-1002", OrderDescription: "Gift card", OrderAmount: alipay.Amount{Currency: "USD", Value: "2500"}},
+		PaymentAmount:      alipay.Amount{Currency: "USD", Value: "2500"},
+		PaymentMethod:      alipay.PaymentMethod{PaymentMethodType: alipay.PaymentMethodTypeAlipayCN},
+		PaymentRedirectURL: "https://shop.example/orders/1002",
+		PaymentNotifyURL:   shop.URL + "/notify?src=antom",
+		Env:                alipay.Env{TerminalType: alipay.TerminalTypeWeb},
+	}); err != nil {
 		log.Fatal(err)
 	}
-	body := []byte(`{"notifyType":"REFUND_RESULT","refundAmount":{"currency":"HKD","value":"10000"},"refundId":"2021080419401080130018866020092XXXX","refundRequestId":"REFUND-ORD-7781-1","refundStatus":"SUCCESS","refundTime":"2021-08-04T01:52:37-07:00","result":{"resultCode":"SUCCESS","resultMessage":"Success","resultStatus":"S"}}`)
-	headers := notifyAntomHeaders("/notify/refund", "2021-08-04T01:52:38-07:00", string(body))
-
-	n, err := c.VerifyNotification(http.MethodPost, "/notify/refund", headers, body)
-	if err != nil {
-		fmt.Println("rejected:", err) // answer 401 and no acknowledgement
-		return
+	if err := antom.CompletePayment("order-1002-1"); err != nil {
+		log.Fatal(err)
 	}
-	fmt.Println(n.NotifyType, n.Refund.RefundStatus, n.Refund.RefundAmount, n.Refund.RefundTime.UTC())
-	fmt.Println(n.DedupeKey())
-
-	// A body changed on the way fails verification before it is decoded.
-	_, err = c.VerifyNotification(http.MethodPost, "/notify/refund", headers, []byte(strings.Replace(string(body), "10000", "90000", 1)))
-	fmt.Println(err != nil)
+	for _, d := range antom.DeliverDue(ctx) {
+		fmt.Println("acknowledged:", d.Acknowledged)
+	}
 	// Output:
-	// REFUND_RESULT SUCCESS 100.00 HKD 2021-08-04 08:52:37 +0000 UTC
-	// REFUND_RESULT/REFUND-ORD-7781-1/2021080419401080130018866020092XXXX/SUCCESS/S/SUCCESS
-	// true
-}
-
-// notifyAntomHeaders signs a notification as Antom does, with the test key that
-// stands in for Antom's private key.
-func notifyAntomHeaders(uri, requestTime, body string) http.Header {
-	key, err := alipay.ParsePrivateKey(notifyReadTestKey("testdata/antom_private_pkcs8.pem"))
-	if err != nil {
-		log.Fatal(err)
-	}
-	content := alipay.SignContent(http.MethodPost, uri, "SANDBOX_5YBZ1N2Q3R4S5T6U", requestTime, []byte(body))
-	sig, err := alipay.NewSigner(key).Sign(context.Background(), content)
-	if err != nil {
-		log.Fatal(err)
-	}
-	h := http.Header{}
-	h.Set("Content-Type", "application/json; charset=UTF-8")
-	h.Set("Client-Id", "SANDBOX_5YBZ1N2Q3R4S5T6U")
-	h.Set("Request-Time", requestTime)
-	h.Set("Signature", alipay.SignatureHeader{Algorithm: alipay.AlgorithmRSA256, KeyVersion: "1", Signature: sig}.Encode())
-	return h
-}
-
-// notifyPostAsAntom posts a signed notification and returns "<status> <body>".
-func notifyPostAsAntom(baseURL, uri, requestTime, body string) (string, error) {
-	req, err := http.NewRequest(http.MethodPost, baseURL+uri, strings.NewReader(body))
-	if err != nil {
-		return "", err
-	}
-	req.Header = notifyAntomHeaders(uri, requestTime, body)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	ack, err := io.ReadAll(resp.Body)
-	return fmt.Sprint(resp.StatusCode, " ", string(ack)), err
-}
-
-func notifyReadTestKey(name string) string {
-	b, err := os.ReadFile(name)
-	if err != nil {
-		log.Fatal(err)
-	}
-	return string(b)
+	// PAYMENT_RESULT order-1002-1 25.00 USD
+	// acknowledged: true
 }

@@ -8,27 +8,20 @@ import (
 	"time"
 
 	"github.com/xborderpay/alipay"
+	"github.com/xborderpay/alipay/alipaytest"
 )
 
 func ExampleClient_Pay_app() {
-	antom := alipay.NewFakeAntom(`{
-		"result": {"resultCode": "PAYMENT_IN_PROCESS", "resultStatus": "U", "resultMessage": "payment in process"},
-		"paymentRequestId": "order-1001-1", "paymentId": "20240115194010800100188640298283440",
-		"paymentAmount": {"currency": "HKD", "value": "49900"},
-		"applinkUrl": "https://render.alipay.hk/p/s/i18n-cashier?token=abc",
-		"schemeUrl": "alipayhk://platformapi/startapp?appId=20000067&token=abc",
-		"normalUrl": "https://open-sea.alipayplus.com/api/open/v1/ac/cashier/checkout.htm?token=abc",
-		"appIdentifier": "hk.alipay.wallet"}`)
-
-	c, err := alipay.NewClient(antom.ClientID,
-		alipay.WithPrivateKey(antom.MerchantPrivateKey),
-		alipay.WithAlipayPublicKey(antom.AntomPublicKey),
-		alipay.WithEndpoint(alipay.EndpointAsia),
-		alipay.WithHTTPClient(antom.HTTPClient()), // Antom answers in process; real code leaves this out
-	)
-	if err != nil {
-		log.Fatal(err)
-	}
+	// alipaytest is a fake Antom, so that this runs offline. Real code
+	// builds its client once at start-up:
+	//
+	//	c, err := alipay.NewClient(clientID,
+	//		alipay.WithPrivateKey(merchantPrivateKeyPEM),
+	//		alipay.WithAlipayPublicKey(antomPublicKeyPEM),
+	//		alipay.WithEndpoint(alipay.EndpointAsia))
+	antom := alipaytest.NewServer()
+	defer antom.Close()
+	c := antom.Client()
 
 	// The buyer pays from the merchant's Android app.
 	env := alipay.Env{TerminalType: alipay.TerminalTypeApp, OSType: alipay.OSTypeAndroid, ClientIP: "203.0.113.7"}
@@ -48,38 +41,24 @@ func ExampleClient_Pay_app() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(resp.Result.ResultCode, resp.PaymentID)
+	fmt.Println(resp.Result.ResultCode, resp.PaymentAmount)
 	fmt.Println("wallet package:", resp.AppIdentifier)
 	// The app tries these in order; a schemeUrl needs the wallet installed.
 	for _, r := range resp.Redirects(env) {
-		fmt.Println(r.Kind, r.URL)
+		fmt.Println(r.Kind)
 	}
 	// Output:
-	// PAYMENT_IN_PROCESS 20240115194010800100188640298283440
+	// PAYMENT_IN_PROCESS 499.00 HKD
 	// wallet package: hk.alipay.wallet
-	// applinkUrl https://render.alipay.hk/p/s/i18n-cashier?token=abc
-	// schemeUrl alipayhk://platformapi/startapp?appId=20000067&token=abc
-	// normalUrl https://open-sea.alipayplus.com/api/open/v1/ac/cashier/checkout.htm?token=abc
+	// applinkUrl
+	// schemeUrl
+	// normalUrl
 }
 
 func ExampleClient_Pay_web() {
-	antom := alipay.NewFakeAntom(`{
-		"result": {"resultCode": "PAYMENT_IN_PROCESS", "resultStatus": "U", "resultMessage": "payment in process"},
-		"paymentRequestId": "order-1002-1", "paymentId": "20240115194010800100188640298283441",
-		"normalUrl": "https://open-sea.alipayplus.com/api/open/v1/ac/cashier/self/codevalue/checkout.htm?codeValue=https%3A%2F%2Fglobal.alipay.com%2F281002040098",
-		"orderCodeForm": {"expireTime": "2024-01-15T01:34:45-08:00", "codeDetails": [
-			{"codeValue": "https://global.alipay.com/281002040098", "displayType": "TEXT"},
-			{"codeValue": "https://global.alipay.com/merchant/order/showQrImage.htm?code=281002040098&picSize=L", "displayType": "BIGIMAGE"}]}}`)
-
-	c, err := alipay.NewClient(antom.ClientID,
-		alipay.WithPrivateKey(antom.MerchantPrivateKey),
-		alipay.WithAlipayPublicKey(antom.AntomPublicKey),
-		alipay.WithEndpoint(alipay.EndpointAsia),
-		alipay.WithHTTPClient(antom.HTTPClient()), // Antom answers in process; real code leaves this out
-	)
-	if err != nil {
-		log.Fatal(err)
-	}
+	antom := alipaytest.NewServer() // a fake Antom, so that this runs offline
+	defer antom.Close()
+	c := antom.Client()
 
 	// The buyer pays from a desktop browser.
 	env := alipay.Env{TerminalType: alipay.TerminalTypeWeb, ClientIP: "203.0.113.7"}
@@ -93,6 +72,7 @@ func ExampleClient_Pay_web() {
 		PaymentAmount:      alipay.Amount{Currency: "HKD", Value: "10000"},
 		PaymentMethod:      alipay.PaymentMethod{PaymentMethodType: alipay.PaymentMethodTypeAlipayHK},
 		PaymentRedirectURL: "https://shop.example/orders/1002",
+		PaymentNotifyURL:   "https://shop.example/alipay/notify",
 		Env:                env,
 	})
 	if err != nil {
@@ -100,88 +80,102 @@ func ExampleClient_Pay_web() {
 	}
 	// Open the cashier page in a new tab, or render the QR code yourself
 	// and tell the buyer when it expires.
-	fmt.Println("open:", resp.RedirectURL(env))
-	for _, r := range resp.Redirects(env) {
-		if r.Kind == alipay.RedirectKindCodeValue {
-			fmt.Println("or show a QR code of:", r.URL)
-		}
+	fmt.Println("open the cashier page:", resp.RedirectURL(env) != "")
+	if f := resp.OrderCodeForm; f != nil && len(f.CodeDetails) > 0 {
+		fmt.Println("or show a QR code of:", f.CodeDetails[0].CodeValue != "")
+		fmt.Println("until after the payment was created:", f.ExpireTime.After(resp.PaymentCreateTime))
 	}
-	fmt.Println("code expires:", resp.OrderCodeForm.ExpireTime.UTC().Format(time.RFC3339))
 	// Output:
-	// open: https://open-sea.alipayplus.com/api/open/v1/ac/cashier/self/codevalue/checkout.htm?codeValue=https%3A%2F%2Fglobal.alipay.com%2F281002040098
-	// or show a QR code of: https://global.alipay.com/281002040098
-	// code expires: 2024-01-15T09:34:45Z
+	// open the cashier page: true
+	// or show a QR code of: true
+	// until after the payment was created: true
 }
 
 func ExampleClient_Refund() {
-	antom := alipay.NewFakeAntom(`{
-		"result": {"resultCode": "SUCCESS", "resultStatus": "S", "resultMessage": "success"},
-		"refundRequestId": "order-1001-refund-1", "refundId": "2024011519401080010018864029828XXXX",
-		"paymentId": "20240115194010800100188640298283440",
-		"refundAmount": {"currency": "HKD", "value": "10000"}, "refundTime": "2024-01-15T02:00:00-08:00"}`)
+	antom := alipaytest.NewServer() // a fake Antom, so that this runs offline
+	defer antom.Close()
+	c := antom.Client()
+	ctx := context.Background()
 
-	c, err := alipay.NewClient(antom.ClientID,
-		alipay.WithPrivateKey(antom.MerchantPrivateKey),
-		alipay.WithAlipayPublicKey(antom.AntomPublicKey),
-		alipay.WithEndpoint(alipay.EndpointAsia),
-		alipay.WithHTTPClient(antom.HTTPClient()), // Antom answers in process; real code leaves this out
-	)
+	// A paid order to refund: the buyer paid HKD 499.00.
+	env := alipay.Env{TerminalType: alipay.TerminalTypeWeb}
+	paid, err := c.Pay(ctx, &alipay.PayRequest{
+		PaymentRequestID:   "order-1001-1",
+		Order:              alipay.Order{ReferenceOrderID: "order-1001", OrderDescription: "Running shoes", OrderAmount: alipay.Amount{Currency: "HKD", Value: "49900"}},
+		PaymentAmount:      alipay.Amount{Currency: "HKD", Value: "49900"},
+		PaymentMethod:      alipay.PaymentMethod{PaymentMethodType: alipay.PaymentMethodTypeAlipayHK},
+		PaymentRedirectURL: "https://shop.example/orders/1001",
+		PaymentNotifyURL:   "https://shop.example/alipay/notify",
+		Env:                env,
+	})
 	if err != nil {
 		log.Fatal(err)
 	}
+	if err := antom.CompletePayment("order-1001-1"); err != nil { // the buyer pays on the cashier page
+		log.Fatal(err)
+	}
 
-	resp, err := c.Refund(context.Background(), &alipay.RefundRequest{
+	resp, err := c.Refund(ctx, &alipay.RefundRequest{
 		RefundRequestID: "order-1001-refund-1", // reuse it to retry this refund
-		PaymentID:       "20240115194010800100188640298283440",
+		PaymentID:       paid.PaymentID,
 		RefundAmount:    alipay.Amount{Currency: "HKD", Value: "10000"}, // HKD 100.00 of 499.00
 		RefundReason:    "one pair returned",
 	})
 	var e *alipay.Error
 	switch {
 	case alipay.IsUnknown(err):
-		// Antom may or may not have refunded: retry with the same
-		// RefundRequestID, or ask with InquiryRefund. Never refund again
-		// under a new ID before knowing.
+		// Antom may or may not have refunded (no answer, or one that was
+		// not signed): retry with the same RefundRequestID, or ask with
+		// InquiryRefund. Never refund again under a new ID before knowing.
 		fmt.Println("unknown; inquire:", err)
 	case errors.As(err, &e):
+		// A signed F result: Antom refused this refund.
 		fmt.Println("refused:", e.Result.ResultCode, e.Result.ResultMessage)
 	case err != nil:
 		log.Fatal(err) // invalid request, nothing was sent
 	default:
-		fmt.Println(resp.Result.ResultCode, resp.RefundID, resp.RefundAmount.Value, resp.RefundAmount.Currency)
+		fmt.Println(resp.Result.ResultCode, resp.RefundAmount)
 	}
 	// Output:
-	// SUCCESS 2024011519401080010018864029828XXXX 10000 HKD
+	// SUCCESS 100.00 HKD
 }
 
 func ExampleClient_WaitForPayment() {
-	antom := alipay.NewFakeAntom(
-		`{"result": {"resultCode": "SUCCESS", "resultStatus": "S"}, "paymentRequestId": "order-1001-1", "paymentStatus": "PROCESSING"}`,
-		`{"result": {"resultCode": "SUCCESS", "resultStatus": "S"}, "paymentRequestId": "order-1001-1", "paymentStatus": "SUCCESS",
-		  "paymentId": "20240115194010800100188640298283440", "paymentTime": "2024-01-15T01:22:03-08:00"}`,
-	)
+	antom := alipaytest.NewServer() // a fake Antom, so that this runs offline
+	defer antom.Close()
+	c := antom.Client()
+	ctx := context.Background()
 
-	c, err := alipay.NewClient(antom.ClientID,
-		alipay.WithPrivateKey(antom.MerchantPrivateKey),
-		alipay.WithAlipayPublicKey(antom.AntomPublicKey),
-		alipay.WithEndpoint(alipay.EndpointAsia),
-		alipay.WithHTTPClient(antom.HTTPClient()), // Antom answers in process; real code leaves this out
-	)
-	if err != nil {
+	env := alipay.Env{TerminalType: alipay.TerminalTypeWeb}
+	if _, err := c.Pay(ctx, &alipay.PayRequest{
+		PaymentRequestID:   "order-1003-1",
+		Order:              alipay.Order{ReferenceOrderID: "order-1003", OrderDescription: "Gift card", OrderAmount: alipay.Amount{Currency: "USD", Value: "2500"}},
+		PaymentAmount:      alipay.Amount{Currency: "USD", Value: "2500"},
+		PaymentMethod:      alipay.PaymentMethod{PaymentMethodType: alipay.PaymentMethodTypeAlipayCN},
+		PaymentRedirectURL: "https://shop.example/orders/1003",
+		PaymentNotifyURL:   "https://shop.example/alipay/notify",
+		Env:                env,
+	}); err != nil {
 		log.Fatal(err)
 	}
+	go func() {
+		time.Sleep(50 * time.Millisecond) // the buyer takes a moment to pay
+		if err := antom.CompletePayment("order-1003-1"); err != nil {
+			log.Print(err)
+		}
+	}()
 
 	// Give up when the cashier payment would have expired anyway.
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Minute)
 	defer cancel()
 	resp, err := c.WaitForPayment(ctx,
-		&alipay.InquiryPaymentRequest{PaymentRequestID: "order-1001-1"},
+		&alipay.InquiryPaymentRequest{PaymentRequestID: "order-1003-1"},
 		alipay.WaitOptions{Interval: 10 * time.Millisecond}, // real code: leave it zero for Antom's 2 s
 	)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(resp.PaymentStatus, "at", resp.PaymentTime.UTC().Format(time.RFC3339))
+	fmt.Println(resp.PaymentStatus, resp.PaymentAmount, !resp.PaymentTime.IsZero())
 	// Output:
-	// SUCCESS at 2024-01-15T09:22:03Z
+	// SUCCESS 25.00 USD true
 }

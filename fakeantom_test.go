@@ -66,20 +66,6 @@ type fakeAntomCall struct {
 	SignatureOK bool
 }
 
-// NewFakeAntom returns a fake Antom that answers the queued bodies in order,
-// each signed like an Antom response. It exists only in this package's
-// tests, for the runnable examples; the tests use newFakeAntom.
-func NewFakeAntom(bodies ...string) *fakeAntom {
-	f, err := startFakeAntom()
-	if err != nil {
-		panic("fake Antom: " + err.Error()) // test keys are fixed files; this is a broken checkout
-	}
-	for _, b := range bodies {
-		f.reply(b)
-	}
-	return f
-}
-
 // newFakeAntom returns a fake for a test.
 func newFakeAntom(t testing.TB) *fakeAntom {
 	t.Helper()

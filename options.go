@@ -46,8 +46,9 @@ func WithSigner(signer Signer) Option { return func(s *settings) { s.signer = si
 func WithVerifier(v Verifier) Option { return func(s *settings) { s.verifier = v } }
 
 // WithEndpoint sets the base URL: one of the Endpoint constants or any other
-// https URL (plain http only on loopback, such as an alipaytest server). A
-// path in the URL is kept as a prefix of every API path.
+// https URL (plain http only on loopback, such as an alipaytest server). It
+// is a scheme and host only: NewClient refuses a path, query or fragment,
+// since Antom verifies the signature over the path it receives.
 func WithEndpoint(baseURL string) Option { return func(s *settings) { s.endpoint = baseURL } }
 
 // WithSandbox forces sandbox mode on or off. In sandbox mode the first

@@ -7,13 +7,13 @@ import (
 	"github.com/xborderpay/alipay"
 )
 
-const exampleReport = "transactionId,transactionRequestId,transactionType,transactionAmountValue,transactionCurrency,orderDescription\r\n" +
-	"2026112011400001,order-1,PAYMENT,10.25,USD,\"Mug, large\"\r\n" +
-	"2026112011400002,order-2,PAYMENT,1500,JPY,Tea\r\n" +
-	"<END>\r\n"
-
 func ExampleReportReader() {
-	rr := alipay.NewReportReader(strings.NewReader(exampleReport))
+	// A transaction details report as Antom delivers it (a file, in real code).
+	report := strings.NewReader("transactionId,transactionRequestId,transactionType,transactionAmountValue,transactionCurrency,orderDescription\r\n" +
+		"2026112011400001,order-1,PAYMENT,10.25,USD,\"Mug, large\"\r\n" +
+		"2026112011400002,order-2,PAYMENT,1500,JPY,Tea\r\n" +
+		"<END>\r\n")
+	rr := alipay.NewReportReader(report)
 	kind, _ := rr.Kind()
 	fmt.Println(kind)
 	for row, err := range rr.All() {
@@ -43,7 +43,12 @@ func ExampleReconciler() {
 	if err != nil {
 		panic(err)
 	}
-	if err := r.Add(alipay.NewReportReader(strings.NewReader(exampleReport))); err != nil {
+	// A transaction details report as Antom delivers it (a file, in real code).
+	report := strings.NewReader("transactionId,transactionRequestId,transactionType,transactionAmountValue,transactionCurrency,orderDescription\r\n" +
+		"2026112011400001,order-1,PAYMENT,10.25,USD,\"Mug, large\"\r\n" +
+		"2026112011400002,order-2,PAYMENT,1500,JPY,Tea\r\n" +
+		"<END>\r\n")
+	if err := r.Add(alipay.NewReportReader(report)); err != nil {
 		panic(err)
 	}
 	for _, d := range r.Discrepancies() {

@@ -46,6 +46,15 @@ func (s cryptoSigner) Sign(_ context.Context, content []byte) ([]byte, error) {
 	return sig, nil
 }
 
+// Public returns the public half of the key, so that NewClient can tell
+// Antom's public key from the merchant's own.
+func (s cryptoSigner) Public() crypto.PublicKey {
+	if s.key == nil {
+		return nil
+	}
+	return s.key.Public()
+}
+
 // String keeps the key out of logs and %v output.
 func (s cryptoSigner) String() string { return "alipay.Signer(RSA SHA256)" }
 

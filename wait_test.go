@@ -2,6 +2,8 @@ package alipay
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"errors"
 	"net/http"
 	"testing"
@@ -142,7 +144,9 @@ func TestWaitForPaymentStopsOnBadSignature(t *testing.T) {
 	fake.reply(waitStatusBody(PaymentStatusProcessing))
 	fake.reply(waitStatusBody(PaymentStatusSuccess))
 	// Verifying with the wrong public key: polling cannot fix that.
-	c := fake.client(t, WithAlipayPublicKey(readKey(t, "merchant_public.pem")))
+	other, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	c := fake.client(t, WithVerifier(NewVerifier(&other.PublicKey)))
 	rec := &waitRecorder{}
 	resp, err := c.WaitForPayment(context.Background(), &InquiryPaymentRequest{PaymentRequestID: "pay-1"}, WaitOptions{sleep: rec.sleep})
 	assert.Nil(t, resp)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -18,7 +19,14 @@ import (
 // alipay.NotificationAck.
 const Ack = alipay.NotificationAck
 
-// Delivery records one attempt to deliver a notification.
+// ErrNoNotifyURL is the Err of a Delivery that was never sent: the request
+// named no notify URL (paymentNotifyUrl, refundNotifyUrl) and the server has
+// none from WithNotifyURL. Antom, too, then notifies only the URL set in
+// Antom Dashboard, which the fake does not have.
+var ErrNoNotifyURL = errors.New("alipaytest: notification not sent: the request had no notify URL and the server has no WithNotifyURL")
+
+// Delivery records one attempt to deliver a notification, or a
+// notification that could not be sent (Err is ErrNoNotifyURL).
 type Delivery struct {
 	API        string    // APINotifyPayment, APINotifyRefund or APINotifyCapture
 	NotifyType string    // PAYMENT_RESULT, PAYMENT_PENDING, REFUND_RESULT or CAPTURE_RESULT
@@ -117,14 +125,16 @@ func (s *Server) notifyCaptureLocked(c *capture) {
 }
 
 // enqueueLocked queues a notification for immediate delivery. Without a
-// notify URL there is nowhere to send it, as at Antom.
+// notify URL there is nowhere to send it, as at Antom; the delivery log
+// then says so (ErrNoNotifyURL) instead of staying silent.
 func (s *Server) enqueueLocked(api, notifyType, requestID, notifyURL string, body any) {
-	if notifyURL == "" {
-		return
-	}
 	b, err := json.Marshal(body)
 	if err != nil {
 		return // cannot happen: the bodies are plain structs of strings
+	}
+	if notifyURL == "" {
+		s.deliveries = append(s.deliveries, Delivery{API: api, NotifyType: notifyType, RequestID: requestID, Attempt: 1, Time: s.now(), Body: b, Err: ErrNoNotifyURL})
+		return
 	}
 	s.notifications = append(s.notifications, &notification{
 		api: api, notifyType: notifyType, requestID: requestID, url: notifyURL, body: b, due: s.now(),

@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/xborderpay/alipay"
 )
 
 func newSink(t *testing.T, ack func(n int) (int, string)) (*notifySink, string) {
@@ -252,4 +254,27 @@ func TestNotificationsWithoutURLAreNotSent(t *testing.T) {
 	require.NoError(t, srv.CompletePayment("n-none"))
 	assert.Empty(t, srv.DeliverDue(context.Background()))
 	assert.Equal(t, 0, srv.PendingNotifications())
+}
+
+func TestNotificationWithoutURLIsLogged(t *testing.T) {
+	srv := NewServer(WithManualNotifications())
+	defer srv.Close()
+	c := srv.Client()
+	_, err := c.Pay(context.Background(), &alipay.PayRequest{
+		PaymentRequestID:   "no-notify-url-1",
+		Order:              alipay.Order{ReferenceOrderID: "o-1", OrderDescription: "Mug", OrderAmount: alipay.Amount{Currency: "USD", Value: "100"}},
+		PaymentAmount:      alipay.Amount{Currency: "USD", Value: "100"},
+		PaymentMethod:      alipay.PaymentMethod{PaymentMethodType: "ALIPAY_CN"},
+		PaymentRedirectURL: "https://shop.example/return",
+		Env:                alipay.Env{TerminalType: alipay.TerminalTypeWeb},
+	})
+	require.NoError(t, err)
+	require.NoError(t, srv.CompletePayment("no-notify-url-1"))
+	srv.DeliverDue(context.Background())
+	ds := srv.Deliveries()
+	require.Len(t, ds, 1, "a notification with nowhere to go left no trace")
+	assert.ErrorIs(t, ds[0].Err, ErrNoNotifyURL)
+	assert.Equal(t, "no-notify-url-1", ds[0].RequestID)
+	assert.False(t, ds[0].Acknowledged)
+	assert.Zero(t, srv.PendingNotifications())
 }

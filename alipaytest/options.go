@@ -42,6 +42,8 @@ func WithClientID(id string) Option { return func(s *settings) { s.clientID = id
 // WithNotifyURL sets the notification URL "configured in Antom Dashboard":
 // it is used for payments and refunds whose request has no
 // paymentNotifyUrl or refundNotifyUrl. The request field wins, as at Antom.
+// Without either, a notification is not sent: Deliveries records it with
+// Err ErrNoNotifyURL.
 func WithNotifyURL(url string) Option { return func(s *settings) { s.notifyURL = url } }
 
 // WithManualNotifications stops the server from sending notifications by

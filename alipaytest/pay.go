@@ -176,7 +176,7 @@ func (s *Server) repeatPayLocked(p *payment, req *payRequest) (any, *apiError) {
 // payAnswer builds the PAYMENT_IN_PROCESS answer. WEB gets normalUrl, a
 // GET redirectActionForm and, for wallets, an orderCodeForm; WAP gets
 // normalUrl and applinkUrl; APP gets applinkUrl, schemeUrl and normalUrl;
-// wallets add appIdentifier for WAP and APP (spec §2.3, §5.1).
+// wallets add appIdentifier (the Android package) for WAP and APP, except on iOS (spec §2.3, §5.1).
 func (s *Server) payAnswer(p *payment, m method) payResponse {
 	cashier := s.linkBase() + "/cashier/" + url.PathEscape(p.id)
 	r := payResponse{
@@ -201,16 +201,25 @@ func (s *Server) payAnswer(p *payment, m method) payResponse {
 	case "WAP":
 		if m.isWallet() {
 			r.ApplinkURL = applink
-			r.AppIdentifier = m.appID
+			r.AppIdentifier = androidPackage(p, m)
 		}
 	case "APP":
 		if m.isWallet() {
 			r.ApplinkURL = applink
 			r.SchemeURL = "alipaytest://pay?paymentId=" + url.QueryEscape(p.id)
-			r.AppIdentifier = m.appID
+			r.AppIdentifier = androidPackage(p, m)
 		}
 	}
 	return r
+}
+
+// androidPackage is appIdentifier: the wallet's Android package name,
+// which means nothing on iOS, so the fake leaves it out there.
+func androidPackage(p *payment, m method) string {
+	if p.osType == "IOS" {
+		return ""
+	}
+	return m.appID
 }
 
 // checkURL checks an absolute URL field. Custom schemes are allowed where

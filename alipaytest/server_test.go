@@ -95,6 +95,12 @@ func TestPayAnswersByTerminalType(t *testing.T) {
 	assert.True(t, strings.HasPrefix(app.str("schemeUrl"), "alipaytest://pay?paymentId="), app.str("schemeUrl"))
 	assert.Equal(t, "com.eg.android.AlipayGphone", app.str("appIdentifier"))
 
+	ios := payBody("p-app-ios", "APP")
+	ios["env"] = map[string]any{"terminalType": "APP", "osType": "IOS"}
+	ir := c.post("pay", ios).expect(t, "U", "PAYMENT_IN_PROCESS")
+	assert.NotEmpty(t, ir.str("schemeUrl"))
+	assert.Empty(t, ir.str("appIdentifier"), "appIdentifier is an Android package name; it means nothing on iOS")
+
 	card := payBody("p-card", "APP")
 	card["paymentMethod"] = map[string]any{"paymentMethodType": "CARD"}
 	cr := c.post("pay", card).expect(t, "U", "PAYMENT_IN_PROCESS")

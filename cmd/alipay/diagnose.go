@@ -20,6 +20,7 @@ import (
 type signedParts struct {
 	method      string
 	uri         string // "" when unknown (a response and no -uri)
+	otherURI    string // -uri, when it differs from a saved request line's URI
 	response    bool
 	clientID    string // from the Client-Id header
 	givenClient string // from -client-id
@@ -104,18 +105,32 @@ func diagnose(p signedParts, antomKey, merchantKey *rsa.PublicKey) (d diagnosis)
 		}}
 	}
 
-	// The straight check, exactly as the SDK does it.
-	if p.uri != "" {
-		if h, err := alipay.ParseSignatureHeader("algorithm=RSA256,signature=" + p.sigValue); err == nil {
-			content := alipay.SignContent(p.method, p.uri, p.clientID, p.timeValue, p.body)
-			if alipay.NewVerifier(antomKey).Verify(content, h.Signature) == nil {
-				d := diagnosis{ok: true}
-				if !bytes.Equal(h.Signature, cands[0].sig) || strings.ContainsAny(p.sigValue, "+/") {
-					d.details = append(d.details, "Note: the signature value is not URL-escaped. This SDK accepts it, but the official SDKs unescape it first, which turns + into spaces; Antom itself always escapes it (%2B, %2F, %3D).")
-				}
-				return d
-			}
+	// The straight check, exactly as the SDK does it: the saved URI first,
+	// then -uri when it differs.
+	for i, uri := range []string{p.uri, p.otherURI} {
+		if uri == "" {
+			continue
 		}
+		h, err := alipay.ParseSignatureHeader("algorithm=RSA256,signature=" + p.sigValue)
+		if err != nil {
+			break
+		}
+		content := alipay.SignContent(p.method, uri, p.clientID, p.timeValue, p.body)
+		if alipay.NewVerifier(antomKey).Verify(content, h.Signature) != nil {
+			continue
+		}
+		d := diagnosis{ok: true}
+		if i == 0 && p.otherURI != "" {
+			d.details = append(d.details, fmt.Sprintf("Note: Antom signed the URI on the request line, %s; -uri %s is not the URI Antom called.", p.uri, p.otherURI))
+		}
+		if i == 1 {
+			d.foundURI = uri
+			d.details = append(d.details, fmt.Sprintf("Antom signed the URI given with -uri, %s; the request line says %s, so something between rewrote the path (verify with the path and query Antom called).", uri, p.uri))
+		}
+		if !bytes.Equal(h.Signature, cands[0].sig) || strings.ContainsAny(p.sigValue, "+/") {
+			d.details = append(d.details, "Note: the signature value is not URL-escaped. This SDK accepts it, but the official SDKs unescape it first, which turns + into spaces; Antom itself always escapes it (%2B, %2F, %3D).")
+		}
+		return d
 	}
 
 	// Find a signature decoding under which Antom's key opens the signature.
@@ -137,6 +152,11 @@ func diagnose(p signedParts, antomKey, merchantKey *rsa.PublicKey) (d diagnosis)
 	}
 
 	m, ok := searchContent(p, digest)
+	if !ok && p.otherURI != "" {
+		alt := p
+		alt.uri, alt.otherURI = p.otherURI, ""
+		m, ok = searchContent(alt, digest)
+	}
 	if digest.hash != crypto.SHA256 {
 		d.culprit = "the signature algorithm"
 		d.details = append(d.details, fmt.Sprintf("The signature uses %s, not SHA-256: it was made with the legacy RSA (SHA1withRSA) scheme, but Antom's AMS API uses RSA256 (SHA256withRSA). The key pair is right.", digest.hash))
@@ -146,6 +166,13 @@ func diagnose(p signedParts, antomKey, merchantKey *rsa.PublicKey) (d diagnosis)
 		return d
 	}
 	if !ok {
+		if signed, found := searchTime(p, digest); found {
+			d.culprit = "the time header"
+			d.details = append(d.details,
+				fmt.Sprintf("Antom signed %s %s, but the message says %s: the header was changed after the message arrived (or the message was put together from two saves).", p.timeName, signed, p.timeValue),
+				"The key, URI and body are right. Verify with the time header exactly as received.")
+			return d
+		}
 		d.culprit = "the signed content (most likely the body)"
 		d.details = append(d.details,
 			"The key is right: the signature opens with Antom's public key, so Antom's private key made it. But it covers other bytes than the ones here.",

@@ -81,3 +81,11 @@ func (a *app) readInput(what, name string) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// given reports whether the flag name was set on the command line, so that
+// a default can depend on other flags.
+func (f *cmdFlags) given(name string) bool {
+	set := false
+	f.Visit(func(fl *flag.Flag) { set = set || fl.Name == name })
+	return set
+}

@@ -16,6 +16,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	qrcode "github.com/skip2/go-qrcode"
+
 	"github.com/xborderpay/alipay/alipaytest"
 )
 
@@ -30,13 +32,21 @@ call, cashier page visit and notification as it happens.
 `
 
 func (a *app) sandbox(ctx context.Context, args []string) error {
-	f := newFlags("sandbox", "alipay sandbox [-addr HOST:PORT] [-client-id ID] [-keys DIR] [-notify-url URL]", sandboxAbout)
+	f := newFlags("sandbox", "alipay sandbox [-addr HOST:PORT] [-client-id ID] [-keys DIR] [-notify-url URL] [-qr]", sandboxAbout)
 	addr := f.String("addr", "127.0.0.1:8080", "`address` to listen on; port 0 picks a free one")
 	clientID := f.String("client-id", "", "client `ID` to accept (default: a random SANDBOX_ ID)")
 	notifyURL := f.String("notify-url", "", "`URL` to notify when a request has no paymentNotifyUrl or refundNotifyUrl, as configured in Antom Dashboard")
-	keysDir := f.String("keys", "", "write the keys into `DIR` as files instead of printing them")
+	keysDir := f.String("keys", "", "write the keys into `DIR` (created if missing) as files instead of printing them")
+	qr := f.Bool("qr", false, "print a QR code of the payments page, for a phone on the same network (on by default when -addr is not a loopback address)")
 	if err := f.parse(a.stdout, args, 0); err != nil {
 		return err
+	}
+	if *keysDir != "" {
+		// Before anything is printed: a banner followed by a failure
+		// leaves the user reading instructions that do not hold.
+		if err := os.MkdirAll(*keysDir, 0o700); err != nil {
+			return fmt.Errorf("-keys: %w", err)
+		}
 	}
 	if *notifyURL != "" {
 		if u, err := url.Parse(*notifyURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -65,7 +75,7 @@ func (a *app) sandbox(ctx context.Context, args []string) error {
 	// The gateway runs on its own loopback port behind a logging proxy on
 	// the public address. Its links (the cashier page at normalUrl, ...)
 	// point at the proxy, so every page visit is logged too.
-	front := publicURL(l.Addr())
+	front := publicURL(l.Addr(), interfaceAddrs())
 	srv := alipaytest.NewUnstartedServer(append(opts, alipaytest.WithPublicURL(front))...)
 	srv.Start()
 	defer srv.Close()
@@ -74,7 +84,10 @@ func (a *app) sandbox(ctx context.Context, args []string) error {
 		return err
 	}
 
-	if err := a.printSandboxConfig(srv, front, *keysDir); err != nil {
+	if !f.given("qr") {
+		*qr = !isLoopbackAddr(l.Addr())
+	}
+	if err := a.printSandboxConfig(srv, front, *keysDir, *qr); err != nil {
 		return err
 	}
 	hs := &http.Server{Handler: log.middleware(httputil.NewSingleHostReverseProxy(backend)), ReadHeaderTimeout: 10 * time.Second}
@@ -94,20 +107,58 @@ func (a *app) sandbox(ctx context.Context, args []string) error {
 	return nil
 }
 
-// publicURL is the base URL a browser on this machine uses for addr.
-func publicURL(addr net.Addr) string {
+// publicURL is the base URL that a browser uses for addr. Listening on
+// every interface (0.0.0.0 or ::) means other devices are meant to connect,
+// so the links name an address of this machine they can reach (the first
+// non-loopback unicast address of ifaces, IPv4 first), not localhost.
+func publicURL(addr net.Addr, ifaces []net.Addr) string {
 	tcp, ok := addr.(*net.TCPAddr)
 	if !ok {
 		return "http://" + addr.String()
 	}
 	host := tcp.IP.String()
 	if tcp.IP.IsUnspecified() {
-		host = "localhost"
+		host = reachableHost(ifaces)
 	}
 	return "http://" + net.JoinHostPort(host, strconv.Itoa(tcp.Port))
 }
 
-func (a *app) printSandboxConfig(srv *alipaytest.Server, front, keysDir string) error {
+// reachableHost picks the address another device on the network would use,
+// or localhost when this machine has none.
+func reachableHost(ifaces []net.Addr) string {
+	var v6 string
+	for _, a := range ifaces {
+		n, ok := a.(*net.IPNet)
+		if !ok || n.IP.IsLoopback() || n.IP.IsLinkLocalUnicast() || !n.IP.IsGlobalUnicast() {
+			continue
+		}
+		if n.IP.To4() != nil {
+			return n.IP.String()
+		}
+		if v6 == "" {
+			v6 = n.IP.String()
+		}
+	}
+	if v6 != "" {
+		return v6
+	}
+	return "localhost"
+}
+
+func interfaceAddrs() []net.Addr {
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return nil // links then say localhost
+	}
+	return addrs
+}
+
+func isLoopbackAddr(addr net.Addr) bool {
+	tcp, ok := addr.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
+}
+
+func (a *app) printSandboxConfig(srv *alipaytest.Server, front, keysDir string, qr bool) error {
 	w := a.stdout
 	fmt.Fprintf(w, "Fake Antom gateway (alipaytest) listening on %s\n", front)
 	fmt.Fprintln(w, "No real money moves; nothing leaves this machine. Stop it with Ctrl-C.")
@@ -141,6 +192,13 @@ func (a *app) printSandboxConfig(srv *alipaytest.Server, front, keysDir string) 
 	}
 	fmt.Fprintln(w, "\nThese keys are made for this run only and protect nothing.")
 	fmt.Fprintf(w, "Payments so far: %s/  Cashier pages: %s/cashier/<paymentId>\n", front, front)
+	if qr {
+		code, err := qrcode.New(front+"/", qrcode.Medium)
+		if err != nil {
+			return fmt.Errorf("drawing the QR code: %w", err)
+		}
+		fmt.Fprintf(w, "\nOn a phone on the same network, scan this to open %s/ and its cashier pages:\n%s", front, code.ToSmallString(false))
+	}
 	fmt.Fprintln(w, "\nLog:")
 	return nil
 }

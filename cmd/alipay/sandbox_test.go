@@ -292,3 +292,71 @@ func TestSandbox_verifyAgreesWithGateway(t *testing.T) {
 	assert.Equal(t, exitFail, r.code)
 	assert.Contains(t, r.stdout, "Most likely wrong: the signed content (most likely the body).")
 }
+
+func TestSandbox_keysDirCreatedBeforeBanner(t *testing.T) {
+	parent := t.TempDir()
+	keys := filepath.Join(parent, "new", "keys")
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	a := newApp(strings.NewReader(""), out, io.Discard)
+	done := make(chan int, 1)
+	go func() { done <- a.run(ctx, []string{"sandbox", "-addr", "127.0.0.1:0", "-keys", keys}) }()
+	require.Eventually(t, func() bool { return strings.Contains(out.String(), "Log:") }, 10*time.Second, 10*time.Millisecond, out.String())
+	cancel()
+	require.Equal(t, exitOK, <-done)
+	for _, name := range []string{"merchant_private_key.pem", "merchant_public_key.pem", "antom_public_key.pem"} {
+		assert.FileExists(t, filepath.Join(keys, name))
+	}
+
+	// A path that cannot be a directory fails before anything is printed.
+	file := filepath.Join(parent, "file")
+	require.NoError(t, os.WriteFile(file, nil, 0o600))
+	r := runApp(t, "", "sandbox", "-addr", "127.0.0.1:0", "-keys", filepath.Join(file, "keys"))
+	assert.Equal(t, exitError, r.code)
+	assert.Empty(t, r.stdout, "the banner was printed before the failure")
+	assert.Contains(t, r.stderr, "-keys:")
+}
+
+func TestPublicURL(t *testing.T) {
+	ipnet := func(s string) net.Addr {
+		ip, n, err := net.ParseCIDR(s)
+		require.NoError(t, err)
+		n.IP = ip
+		return n
+	}
+	lan := []net.Addr{ipnet("127.0.0.1/8"), ipnet("fe80::1/64"), ipnet("2001:db8::7/64"), ipnet("192.168.1.23/24")}
+	for _, tt := range []struct {
+		addr   string
+		ifaces []net.Addr
+		want   string
+	}{
+		{"127.0.0.1:8080", lan, "http://127.0.0.1:8080"},
+		{"0.0.0.0:8080", lan, "http://192.168.1.23:8080"},
+		{"[::]:8080", []net.Addr{ipnet("::1/128"), ipnet("2001:db8::7/64")}, "http://[2001:db8::7]:8080"},
+		{"0.0.0.0:8080", []net.Addr{ipnet("127.0.0.1/8")}, "http://localhost:8080"},
+		{"0.0.0.0:8080", nil, "http://localhost:8080"},
+	} {
+		addr, err := net.ResolveTCPAddr("tcp", tt.addr)
+		require.NoError(t, err)
+		assert.Equal(t, tt.want, publicURL(addr, tt.ifaces), tt.addr)
+	}
+}
+
+func TestSandbox_qrCode(t *testing.T) {
+	run := func(args ...string) string {
+		ctx, cancel := context.WithCancel(context.Background())
+		out := &syncBuffer{}
+		a := newApp(strings.NewReader(""), out, io.Discard)
+		done := make(chan int, 1)
+		go func() { done <- a.run(ctx, append([]string{"sandbox", "-keys", t.TempDir()}, args...)) }()
+		require.Eventually(t, func() bool { return strings.Contains(out.String(), "Log:") }, 10*time.Second, 10*time.Millisecond)
+		cancel()
+		require.Equal(t, exitOK, <-done)
+		return out.String()
+	}
+	assert.NotContains(t, run("-addr", "127.0.0.1:0"), "scan this", "a loopback sandbox printed a QR code")
+	out := run("-addr", "127.0.0.1:0", "-qr")
+	assert.Contains(t, out, "On a phone on the same network, scan this to open http://127.0.0.1:")
+	assert.Contains(t, out, "█", "no QR code drawn")
+	assert.Contains(t, run("-addr", "0.0.0.0:0"), "scan this", "a sandbox on every interface printed no QR code")
+}

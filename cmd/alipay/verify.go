@@ -121,8 +121,14 @@ func signedPartsOf(msg *httpMessage, uri, clientID string) (signedParts, error) 
 	case msg.kind == kindResponse:
 		p.response = true
 	case msg.kind == kindRequest:
+		// The request line is what arrived; -uri is what the user thinks
+		// Antom called (the public path in front of a rewriting proxy).
+		// Both are tried, the saved one first.
 		p.method = msg.method
-		if p.uri == "" {
+		if msg.uri != "" {
+			if p.uri != "" && p.uri != msg.uri {
+				p.otherURI = p.uri
+			}
 			p.uri = msg.uri
 		}
 	default:
@@ -174,6 +180,9 @@ func (a *app) printParts(p signedParts) {
 		uri = "(unknown: pass -uri; trying every AMS payment API path)"
 	}
 	fmt.Fprintf(w, "  %-13s %s %s\n", "URI", p.method, uri)
+	if p.otherURI != "" {
+		fmt.Fprintf(w, "  %-13s %s %s (from -uri, tried second)\n", "", p.method, p.otherURI)
+	}
 	fmt.Fprintf(w, "  %-13s %s\n", "Client-Id", p.clientID)
 	fmt.Fprintf(w, "  %-13s %s\n", p.timeName, p.timeValue)
 	fmt.Fprintf(w, "  %-13s %d bytes\n", "body", len(p.body))

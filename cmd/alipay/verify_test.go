@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -117,7 +118,10 @@ func verifyCases(t *testing.T) []verifyCase {
 
 		{name: "uri_sandbox_vs_production", message: okResp, args: []string{"-uri", "/ams/sandbox/api/v1/payments/pay"}, code: exitFail, want: "Most likely wrong: the URI.\n  Antom signed the production path /ams/api/v1/payments/pay, not /ams/sandbox/api/v1/payments/pay."},
 		{name: "uri_other_api", message: okResp, args: []string{"-uri", "/ams/api/v1/payments/inquiryPayment"}, code: exitFail, want: "This response answers a call to /ams/api/v1/payments/pay, not to /ams/api/v1/payments/inquiryPayment."},
-		{name: "uri_proxy_prefix", message: okNotify, args: []string{"-uri", "/gateway/alipay/notify"}, code: exitFail, want: "Antom signed /alipay/notify; the prefix /gateway is not part of the signed URI"},
+		{name: "uri_request_line_wins", message: okNotify, args: []string{"-uri", "/gateway/alipay/notify"}, code: exitOK, want: "Note: Antom signed the URI on the request line, /alipay/notify; -uri /gateway/alipay/notify is not the URI Antom called."},
+		{name: "uri_request_line_rewritten", message: notificationDump("/hooks/alipay?src=antom", pay.ClientID, pay.Time, pay.Signature, pay.Body), args: []string{"-uri", pay.URI}, code: exitOK, want: "Antom signed the URI given with -uri, /alipay/notify; the request line says /hooks/alipay?src=antom"},
+		{name: "uri_proxy_prefix", message: notificationDump("/gateway/alipay/notify", pay.ClientID, pay.Time, pay.Signature, pay.Body), code: exitFail, want: "Antom signed /alipay/notify; the prefix /gateway is not part of the signed URI"},
+		{name: "time_changed", message: responseDump(resp.ClientID, shiftISO(t, resp.Time, 90*time.Second), resp.Signature, resp.Body), args: []string{"-uri", resp.URI}, code: exitFail, want: "Most likely wrong: the time header.\n  Antom signed Response-Time " + resp.Time},
 		{name: "uri_full_url", message: okResp, args: []string{"-uri", "https://open-sea-global.alipay.com/ams/api/v1/payments/pay"}, code: exitOK, want: "OK:"},
 		{name: "uri_base_path_prefix", message: okResp, args: []string{"-uri", "/antom/ams/api/v1/payments/pay"}, code: exitFail, want: "the prefix /antom was added by a proxy or base URL"},
 		{name: "uri_query_not_signed", message: notificationDump(pay.URI+"?src=antom", pay.ClientID, pay.Time, pay.Signature, pay.Body), code: exitFail, want: "Antom signed the path /alipay/notify without the query string."},
@@ -226,4 +230,12 @@ func TestVerify_usageAndErrors(t *testing.T) {
 			assert.Contains(t, r.stderr, tt.stderr)
 		})
 	}
+}
+
+// shiftISO returns the ISO 8601 time v moved by d, written the same way.
+func shiftISO(t *testing.T, v string, d time.Duration) string {
+	t.Helper()
+	at, err := time.Parse(time.RFC3339, v)
+	require.NoError(t, err)
+	return at.Add(d).Format(time.RFC3339)
 }
