@@ -50,6 +50,7 @@ type Server struct {
 	refunds       map[string]*refund  // by refundRequestId
 	refundsByID   map[string]*refund  // by refundId
 	captures      map[string]*capture // by captureRequestId
+	sessions      map[string]*session // by paymentSessionId; made on first use
 	charges       map[string]int      // paymentRequestId → payments that reached SUCCESS
 	refundCount   map[string]int      // refundRequestId → refunds made
 	notifications []*notification
