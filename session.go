@@ -92,7 +92,7 @@ type PaymentSessionRequest struct {
 	// EnableInstallmentCollection lets Antom collect instalment choices
 	// when the card supports them. Antom documents false and absent as
 	// the same ("no"), so false is left out.
-	EnableInstallmentCollection bool       `json:"enableInstallmentCollection,omitempty"`
+	EnableInstallmentCollection bool        `json:"enableInstallmentCollection,omitempty"`
 	Scopes                      []ScopeType `json:"scopes,omitempty"`
 	// Metadata is free text for special use cases agreed with Antom.
 	Metadata         string          `json:"metadata,omitempty"`
@@ -128,8 +128,8 @@ type PaymentMethodTypeItem struct {
 	// as given, and only negative values are refused.
 	PaymentMethodOrder *int `json:"paymentMethodOrder,omitempty"`
 	// ExpressCheckout shows the method as an express button; Antom
-	// supports it for ALIPAY_CN, APPLEPAY and GOOGLEPAY only. Absent and
-	// false both mean no, so false is left out.
+	// supports it for ALIPAY_CN, APPLEPAY and GOOGLEPAY only. It is an
+	// opt-in, so false is left out rather than sent.
 	ExpressCheckout bool `json:"expressCheckout,omitempty"`
 }
 

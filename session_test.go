@@ -170,7 +170,9 @@ func TestPaymentSessionValidation(t *testing.T) {
 		{"no redirect url", req(func(r *PaymentSessionRequest) { r.PaymentRedirectURL = "" }), "paymentRedirectUrl"},
 		{"long redirect url", req(func(r *PaymentSessionRequest) { r.PaymentRedirectURL = long(2049) }), "paymentRedirectUrl"},
 		{"long notify url", req(func(r *PaymentSessionRequest) { r.PaymentNotifyURL = long(2049) }), "paymentNotifyUrl"},
-		{"long method type", req(func(r *PaymentSessionRequest) { r.PaymentMethod = &PaymentMethod{PaymentMethodType: PaymentMethodType(long(65))} }), "paymentMethod.paymentMethodType"},
+		{"long method type", req(func(r *PaymentSessionRequest) {
+			r.PaymentMethod = &PaymentMethod{PaymentMethodType: PaymentMethodType(long(65))}
+		}), "paymentMethod.paymentMethodType"},
 		{"long merchant region", req(func(r *PaymentSessionRequest) { r.MerchantRegion = "HKG" }), "merchantRegion"},
 		{"long user region", req(func(r *PaymentSessionRequest) { r.UserRegion = "HKG" }), "userRegion"},
 		{"long merchant account", req(func(r *PaymentSessionRequest) { r.MerchantAccountID = long(33) }), "merchantAccountId"},
