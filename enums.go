@@ -186,3 +186,45 @@ const (
 	DisplayTypeBigImage    DisplayType = "BIGIMAGE"
 	DisplayTypeImage       DisplayType = "IMAGE"
 )
+
+// Other product codes, for the calls that share an endpoint with One-time
+// payments (createPaymentSession serves EasySafePay and Tokenized Payment
+// with AGREEMENT_PAYMENT).
+const (
+	ProductCodeAgreementPayment ProductCode = "AGREEMENT_PAYMENT"
+	ProductCodeInStorePayment   ProductCode = "IN_STORE_PAYMENT"
+)
+
+// ProductScene is productScene on createPaymentSession: which client-side
+// product the session is for. See
+// https://docs.antom.com/ac/ams/session_cashier.
+type ProductScene string
+
+// Product scenes.
+const (
+	// ProductSceneCheckoutPayment is Antom Checkout Page, hosted (the
+	// buyer goes to the response's NormalURL) or embedded (Antom's Web SDK
+	// renders it from PaymentSessionData).
+	ProductSceneCheckoutPayment ProductScene = "CHECKOUT_PAYMENT"
+	// ProductSceneElementPayment is Payment Element: Antom's Web, Android,
+	// iOS or Flutter SDK renders the payment from PaymentSessionData.
+	ProductSceneElementPayment ProductScene = "ELEMENT_PAYMENT"
+	// ProductSceneEasyPay is EasySafePay, which Antom's Java SDK pairs with
+	// CASHIER_PAYMENT.
+	ProductSceneEasyPay ProductScene = "EASY_PAY"
+)
+
+// ScopeType is one of the authorization scopes a session may ask the buyer
+// for (scopes).
+type ScopeType string
+
+// Authorization scopes.
+const (
+	ScopeBaseUserInfo ScopeType = "BASE_USER_INFO"
+	ScopeAgreementPay ScopeType = "AGREEMENT_PAY"
+	ScopeUserInfo     ScopeType = "USER_INFO"
+	ScopeUserLoginID  ScopeType = "USER_LOGIN_ID"
+	ScopeHashLoginID  ScopeType = "HASH_LOGIN_ID"
+	ScopeSendOTP      ScopeType = "SEND_OTP"
+	ScopeTaobaoRebind ScopeType = "TAOBAO_REBIND"
+)

@@ -12,6 +12,10 @@ const (
 	apiPathInquiryRefund  = "/ams/api/v1/payments/inquiryRefund"
 )
 
+// apiPathCreatePaymentSession is createPaymentSession, for Antom Checkout
+// Page and Payment Element.
+const apiPathCreatePaymentSession = "/ams/api/v1/payments/createPaymentSession"
+
 // payNilRequest is the error for a nil request pointer.
 func payNilRequest() error {
 	return &ValidationError{Field: "request", Reason: "is nil"}

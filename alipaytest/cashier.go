@@ -58,6 +58,12 @@ func (s *Server) serveCashier(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "alipaytest: no payment "+truncate(id, 64), http.StatusNotFound)
 		return
 	}
+	if p.session != nil {
+		// A session's buyer chooses the method on the checkout page.
+		s.mu.Unlock()
+		http.Redirect(w, r, "/checkout/"+url.PathEscape(p.session.id), http.StatusSeeOther)
+		return
+	}
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 		v := cashierView{

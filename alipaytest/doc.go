@@ -15,6 +15,12 @@
 // cashier page at each payment's normalUrl, and sends signed notifications
 // that it resends on Antom's schedule until they are acknowledged.
 //
+// createPaymentSession makes a Checkout Page session: its normalUrl is a
+// hosted page listing the methods the session allows, where the buyer picks
+// one and pays or declines; from there the payment is like one made by pay.
+// What Antom does not document about sessions (result codes, repeats,
+// expiry) is the fake's choice, listed in session.go.
+//
 // Tests control it through a FakeClock (WithClock), manual notification
 // delivery (WithManualNotifications, DeliverDue), injected faults
 // (InjectFault, WithFaultHook) and the records it keeps (Deliveries,

@@ -69,6 +69,10 @@ const (
 	APINotifyCapture  = "notifyCapture"
 )
 
+// APICreatePaymentSession is createPaymentSession, for InjectFault and the
+// fault hook.
+const APICreatePaymentSession = "createPaymentSession"
+
 type queuedFault struct {
 	api   string // "" = any
 	fault Fault

@@ -25,6 +25,8 @@ var apiHandlers = map[string]func(*Server, []byte) (any, *apiError){
 	APIRefund:         (*Server).refund,
 	APIInquiryRefund:  (*Server).inquiryRefund,
 	APICapture:        (*Server).capture,
+
+	APICreatePaymentSession: (*Server).createPaymentSession,
 }
 
 func (s *Server) routes() http.Handler {
@@ -32,6 +34,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/ams/api/", s.serveAPI)
 	mux.HandleFunc("/ams/sandbox/api/", s.serveAPI)
 	mux.HandleFunc("/cashier/", s.serveCashier)
+	mux.HandleFunc("/checkout/", s.serveCheckout)
 	mux.HandleFunc("/applink/", s.serveAppLink)
 	mux.HandleFunc("/logo/", serveLogo)
 	mux.HandleFunc("/{$}", s.serveIndex)

@@ -151,6 +151,9 @@ func (s *Server) pay(body []byte) (any, *apiError) {
 }
 
 func (s *Server) repeatPayLocked(p *payment, req *payRequest) (any, *apiError) {
+	if p.session != nil {
+		return nil, fail("REPEAT_REQ_INCONSISTENT", "paymentRequestId %s was used before by createPaymentSession.", p.requestID)
+	}
 	if p.amount != *req.PaymentAmount || p.methodType != req.PaymentMethod.PaymentMethodType || p.methodID != req.PaymentMethod.PaymentMethodID {
 		return nil, fail("REPEAT_REQ_INCONSISTENT", "paymentRequestId %s was used before with a different paymentAmount or paymentMethod.", p.requestID)
 	}

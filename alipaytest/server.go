@@ -19,11 +19,12 @@ import (
 
 // Server is a fake Antom gateway listening on a loopback address.
 //
-// It serves consult, pay, inquiryPayment, cancel, refund, inquiryRefund and
-// capture under both /ams/api/ and /ams/sandbox/api/, verifies every
-// request signature with the merchant's public key, signs every answer with
-// its own Antom key, keeps payments in Antom's state machine, serves a
-// cashier page at each payment's normalUrl and sends signed notifications
+// It serves consult, pay, inquiryPayment, cancel, refund, inquiryRefund,
+// capture and createPaymentSession under both /ams/api/ and
+// /ams/sandbox/api/, verifies every request signature with the merchant's
+// public key, signs every answer with its own Antom key, keeps payments in
+// Antom's state machine, serves a cashier page at each payment's normalUrl
+// and a Checkout Page at each session's, and sends signed notifications
 // with Antom's retry schedule. All its methods are safe for concurrent use.
 type Server struct {
 	// URL is the base URL of the server, e.g. http://127.0.0.1:50123, with
@@ -50,6 +51,7 @@ type Server struct {
 	refunds       map[string]*refund  // by refundRequestId
 	refundsByID   map[string]*refund  // by refundId
 	captures      map[string]*capture // by captureRequestId
+	sessions      map[string]*session // by paymentSessionId; made on first use
 	charges       map[string]int      // paymentRequestId → payments that reached SUCCESS
 	refundCount   map[string]int      // refundRequestId → refunds made
 	notifications []*notification

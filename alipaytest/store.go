@@ -49,6 +49,7 @@ type payment struct {
 	captures []*capture
 
 	payResponse payResponse // what pay answered, replayed on a repeat
+	session     *session    // the Checkout Page session that made it, if any
 }
 
 type refund struct {
@@ -102,6 +103,11 @@ func (s *Server) finish(paymentRequestID string, pay bool) error {
 	p := s.payments[paymentRequestID]
 	if p == nil {
 		return fmt.Errorf("%w: paymentRequestId %q", ErrNotFound, paymentRequestID)
+	}
+	if p.session != nil && p.methodType == "" && p.status == StatusProcessing {
+		// The buyer of a session picks a method; acting for them,
+		// take the first the session offers.
+		p.methodType = p.session.methods[0].typ
 	}
 	return s.finishLocked(p, pay, now)
 }

@@ -42,49 +42,10 @@ func TestSandbox_browserCheckout(t *testing.T) {
 	s := startSandbox(t)
 	site := newMerchantSite(t, s.client)
 	cashier := s.pay(t, site, "ORD-BROWSER-1")
-
-	// Chromium's helper processes may still write to the profile for a
-	// moment after the browser exits, which t.TempDir's cleanup would
-	// report as a failure: remove it ourselves, patiently.
-	profile, err := os.MkdirTemp("", "alipay-chromium-")
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		for range 50 {
-			if os.RemoveAll(profile) == nil {
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-		t.Logf("could not remove the Chromium profile %s", profile)
-	})
-
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chrome),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(profile),
-	)
-	defer cancelAlloc()
-	browser, cancelBrowser := chromedp.NewContext(alloc, chromedp.WithErrorf(func(format string, args ...any) {
-		// A Chromium newer than the protocol tables of chromedp v0.13 sends
-		// enum values those tables lack (IPAddressSpace "Loopback"); the
-		// events are ones this test does not use.
-		if msg := fmt.Sprintf(format, args...); !strings.Contains(msg, "could not unmarshal event") {
-			log.Print(msg)
-		}
-	}))
-	defer cancelBrowser()
+	browser := headlessChromium(t, chrome)
 
 	var amount, status, landed, thanks string
-	err = chromedp.Run(browser,
+	err := chromedp.Run(browser,
 		chromedp.Navigate(cashier),
 		chromedp.WaitVisible("#pay", chromedp.ByID),
 		chromedp.Text("#amount", &amount, chromedp.ByID),
@@ -104,4 +65,51 @@ func TestSandbox_browserCheckout(t *testing.T) {
 	log := s.out.String()
 	assert.Contains(t, log, "CASHIER get page ")
 	assert.Contains(t, log, "CASHIER pay ")
+}
+
+// headlessChromium starts a headless Chromium for the test, with a 30-second
+// budget, and returns its chromedp context; everything stops when the test
+// ends.
+func headlessChromium(t *testing.T, chrome string) context.Context {
+	t.Helper()
+	// Chromium's helper processes may still write to the profile for a
+	// moment after the browser exits, which t.TempDir's cleanup would
+	// report as a failure: remove it ourselves, patiently.
+	profile, err := os.MkdirTemp("", "alipay-chromium-")
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		for range 50 {
+			if os.RemoveAll(profile) == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Logf("could not remove the Chromium profile %s", profile)
+	})
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(chrome),
+		chromedp.Flag("headless", true),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(profile),
+	)
+	t.Cleanup(cancelAlloc)
+	browser, cancelBrowser := chromedp.NewContext(alloc, chromedp.WithErrorf(func(format string, args ...any) {
+		// A Chromium newer than the protocol tables of chromedp v0.13 sends
+		// enum values those tables lack (IPAddressSpace "Loopback"); the
+		// events are ones this test does not use.
+		if msg := fmt.Sprintf(format, args...); !strings.Contains(msg, "could not unmarshal event") {
+			log.Print(msg)
+		}
+	}))
+	t.Cleanup(cancelBrowser)
+	return browser
 }

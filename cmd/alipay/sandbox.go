@@ -23,12 +23,14 @@ import (
 
 const sandboxAbout = `Runs a fake Antom gateway (package alipaytest) on a local address until you
 stop it with Ctrl-C: the payment APIs under /ams/api/ and /ams/sandbox/api/, a
-cashier page at each payment's normalUrl where you pay or decline, signed
-notifications to your notify URL with Antom's retry schedule, and a list of
-payments at /. No real money moves and nothing leaves this machine.
+cashier page at each payment's normalUrl where you pay or decline, a
+Checkout Page at each createPaymentSession normalUrl where you choose a
+payment method and pay or decline, signed notifications to your notify URL
+with Antom's retry schedule, and a list of payments at /. No real money
+moves and nothing leaves this machine.
 
 It prints the endpoint, client ID and keys to configure, then logs every API
-call, cashier page visit and notification as it happens.
+call, cashier and checkout page visit and notification as it happens.
 `
 
 func (a *app) sandbox(ctx context.Context, args []string) error {
@@ -192,6 +194,7 @@ func (a *app) printSandboxConfig(srv *alipaytest.Server, front, keysDir string, 
 	}
 	fmt.Fprintln(w, "\nThese keys are made for this run only and protect nothing.")
 	fmt.Fprintf(w, "Payments so far: %s/  Cashier pages: %s/cashier/<paymentId>\n", front, front)
+	fmt.Fprintf(w, "Checkout Pages (createPaymentSession): %s/checkout/<paymentSessionId>\n", front)
 	if qr {
 		code, err := qrcode.New(front+"/", qrcode.Medium)
 		if err != nil {

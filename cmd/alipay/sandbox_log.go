@@ -23,8 +23,9 @@ func (l *sandboxLog) middleware(next http.Handler) http.Handler {
 		p := r.URL.Path
 		api := strings.HasPrefix(p, "/ams/")
 		cashier := strings.HasPrefix(p, "/cashier/")
+		checkout := strings.HasPrefix(p, "/checkout/")
 		var body []byte
-		if r.Method == http.MethodPost && (api || cashier) {
+		if r.Method == http.MethodPost && (api || cashier || checkout) {
 			body, _ = io.ReadAll(io.LimitReader(r.Body, maxLoggedBody))
 			r.Body = struct {
 				io.Reader
@@ -49,6 +50,14 @@ func (l *sandboxLog) middleware(next http.Handler) http.Handler {
 			l.printf("CASHIER %s %s → %d", action, path.Base(p), rec.status)
 		case cashier:
 			l.printf("CASHIER %s page %s → %d", strings.ToLower(r.Method), path.Base(p), rec.status)
+		case checkout && r.Method == http.MethodPost:
+			action, method := "?", ""
+			if form, err := url.ParseQuery(string(body)); err == nil {
+				action, method = checkoutToken(form.Get("action")), checkoutToken(form.Get("method"))
+			}
+			l.printf("CHECKOUT %s %s session %s → %d", action, method, path.Base(p), rec.status)
+		case checkout:
+			l.printf("CHECKOUT %s page %s → %d", strings.ToLower(r.Method), path.Base(p), rec.status)
 		case strings.HasPrefix(p, "/logo/"), p == "/favicon.ico":
 		default:
 			l.printf("HTTP    %s %s → %d", r.Method, p, rec.status)
@@ -153,4 +162,16 @@ func describeResult(body []byte) string {
 		return fmt.Sprintf("(no result, %d bytes)", len(body))
 	}
 	return string(v.Result.ResultStatus) + " " + string(v.Result.ResultCode)
+}
+
+// checkoutToken keeps a form value the buyer's browser sent out of the log
+// unless it is a plain word, such as "pay" or "ALIPAY_HK": the log is read
+// in a terminal.
+func checkoutToken(v string) string {
+	if v == "" || len(v) > 32 || strings.IndexFunc(v, func(r rune) bool {
+		return !(r == '_' || r == '-' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z')
+	}) >= 0 {
+		return "?"
+	}
+	return v
 }
