@@ -95,6 +95,12 @@ var fptradeTimeLayouts = []string{layoutDateTime, layoutCompact, "2006/01/02 15:
 // from every field, quoted fields (even over several lines) as in
 // encoding/csv with LazyQuotes.
 type FPTradeReader struct {
+	// Charset is the encoding of the file: CharsetAuto (the default)
+	// decides once, on a sample of the file; set it before the first read
+	// to force one, e.g. CharsetGBK for files known to come from Alipay's
+	// SFTP server in GBK.
+	Charset Charset
+
 	lr     *lineReader
 	quoted *csv.Reader     // parses the records that contain a '"'; nil until one does
 	ql     quotedLines     // feeds quoted its lines
@@ -109,7 +115,9 @@ type FPTradeReader struct {
 // NewFPTradeReader returns a reader for r. The header is read by the first
 // call to Next or Header.
 func NewFPTradeReader(r io.Reader) *FPTradeReader {
-	return &FPTradeReader{lr: newLineReader(r, defaultMaxFileLineSize)}
+	fr := &FPTradeReader{lr: newLineReader(r, defaultMaxFileLineSize)}
+	fr.lr.cs = &fr.Charset
+	return fr
 }
 
 // Header returns the column names as written in the file.
