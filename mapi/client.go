@@ -67,6 +67,7 @@ type Client struct {
 	notifyVerify  bool
 	maxNotify     int64
 	logger        *slog.Logger
+	warnLog       *slog.Logger // WithLogger's, or nil: see notifyLogger
 	retry         alipay.RetryPolicy
 	http          *retryablehttp.Client
 	now           func() time.Time
@@ -148,8 +149,11 @@ func WithAttemptTimeout(d time.Duration) Option { return func(s *settings) { s.a
 // turns retries off.
 func WithRetry(p alipay.RetryPolicy) Option { return func(s *settings) { s.retry = &p } }
 
-// WithLogger sends debug logs (attempts, retries) to l. Logs never hold
-// keys or signatures.
+// WithLogger sends debug logs (attempts, retries) and the warnings of
+// rejected notifications to l. Without it, debug logs are dropped and the
+// warnings go to slog.Default(), so that a merchant sees why Alipay keeps
+// resending without configuring anything. Logs never hold keys,
+// signatures or notification bodies.
 func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.logger = l } }
 
 // WithClock replaces time.Now (for gmt_return defaults), for tests.
@@ -174,6 +178,7 @@ func NewClient(partnerID string, opts ...Option) (*Client, error) {
 		notifyVerify: true,
 		maxNotify:    defaultMaxNotifyBytes,
 		logger:       s.logger,
+		warnLog:      s.logger,
 		retry:        alipay.DefaultRetryPolicy,
 		now:          time.Now,
 	}
