@@ -114,8 +114,11 @@ func WithAlipayRSA2PublicKey(key string) Option {
 	return func(s *settings) { s.alipayRSA2Key = key }
 }
 
-// WithMD5Key sets the merchant's MD5 key, which signs and verifies MD5
-// gateway calls and notifications.
+// WithMD5Key sets the merchant's MD5 key (the 32-character key of the
+// merchant portal), which signs and verifies MD5 gateway calls and
+// notifications. NewClient refuses an RSA key given here, and a client
+// holding only an MD5 key unless WithSignType(SignTypeMD5) says it is for
+// gateway calls alone: App order strings need an RSA key.
 func WithMD5Key(key string) Option { return func(s *settings) { s.md5Key = key } }
 
 // WithSignType sets the sign type of gateway calls. The default is RSA2
@@ -171,6 +174,9 @@ func NewClient(partnerID string, opts ...Option) (*Client, error) {
 		if o != nil {
 			o(&s)
 		}
+	}
+	if err := checkKeyKinds(&s); err != nil {
+		return nil, err
 	}
 	c := &Client{
 		partner:      partnerID,

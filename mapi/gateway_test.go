@@ -40,7 +40,7 @@ func captureGateway(t *testing.T, body string) (*mapi.Client, *[]url.Values) {
 		_, _ = io.WriteString(w, body)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := mapi.NewClient(sandboxPID, mapi.WithMD5Key(sandboxMD5Key), mapi.WithGateway(srv.URL+"/gateway.do"))
+	c, err := mapi.NewClient(sandboxPID, mapi.WithMD5Key(sandboxMD5Key), mapi.WithSignType(mapi.SignTypeMD5), mapi.WithGateway(srv.URL+"/gateway.do"))
 	require.NoError(t, err)
 	return c, &forms
 }
@@ -213,13 +213,13 @@ func TestNoRetryPolicy(t *testing.T) {
 func TestGatewayRejectsBadCredentials(t *testing.T) {
 	srv := mapitest.NewServer()
 	t.Cleanup(srv.Close)
-	c, err := mapi.NewClient(srv.PartnerID(), mapi.WithMD5Key("wrong"), mapi.WithGateway(srv.URL))
+	c, err := mapi.NewClient(srv.PartnerID(), mapi.WithMD5Key("wrong"), mapi.WithSignType(mapi.SignTypeMD5), mapi.WithGateway(srv.URL))
 	require.NoError(t, err)
 	_, err = c.QueryTrade(context.Background(), &mapi.QueryTradeRequest{OutTradeNo: "x"})
 	assert.Equal(t, mapi.CodeIllegalSign, mapi.ErrorCodeOf(err))
 	assert.False(t, mapi.IsUnknown(err))
 
-	c, err = mapi.NewClient("2088000000000000", mapi.WithMD5Key(srv.MD5Key()), mapi.WithGateway(srv.URL))
+	c, err = mapi.NewClient("2088000000000000", mapi.WithMD5Key(srv.MD5Key()), mapi.WithSignType(mapi.SignTypeMD5), mapi.WithGateway(srv.URL))
 	require.NoError(t, err)
 	_, err = c.QueryTrade(context.Background(), &mapi.QueryTradeRequest{OutTradeNo: "x"})
 	assert.Equal(t, mapi.CodeIllegalPartner, mapi.ErrorCodeOf(err))
