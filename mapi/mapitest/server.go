@@ -12,6 +12,7 @@ package mapitest
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -40,7 +41,9 @@ type Server struct {
 	md5Key   string
 	keys     *rsaKeys
 	notifyST mapi.SignType
+	notifyCS mapi.Charset // WithNotifyCharset's
 	hc       *http.Client
+	listener net.Listener // WithListener's, or nil for a new loopback port
 
 	mu         sync.Mutex
 	now        func() time.Time
@@ -49,7 +52,8 @@ type Server struct {
 	refunds    map[string]*Refund // by out_return_no
 	notifyIDs  map[string]time.Time
 	deliveries []Delivery
-	rates      map[string]string // currency -> CNY per unit
+	outbox     map[string]*outboxEntry // by notify_id: what Alipay still resends
+	rates      map[string]string       // currency -> CNY per unit
 	seq        int
 	failNext   int // answer 503 without processing
 	loseNext   int // process, then answer 503
@@ -96,7 +100,12 @@ func NewServer(opts ...Option) *Server {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/gateway.do", s.serveGateway)
-	s.ts = httptest.NewServer(mux)
+	s.ts = httptest.NewUnstartedServer(mux)
+	if s.listener != nil {
+		s.ts.Listener.Close()
+		s.ts.Listener = s.listener
+	}
+	s.ts.Start()
 	s.URL = s.ts.URL + "/gateway.do"
 	s.hc = &http.Client{Timeout: 10 * time.Second}
 	return s
@@ -113,7 +122,14 @@ func (s *Server) MD5Key() string { return s.md5Key }
 
 // MerchantPrivateKeyPEM returns the merchant's RSA private key (PKCS #8
 // PEM) whose public half the server verifies requests with.
-func (s *Server) MerchantPrivateKeyPEM() string { return privatePEM(s.keys.merchant) }
+// It is empty when the server was given only the public key
+// (WithMerchantPublicKey).
+func (s *Server) MerchantPrivateKeyPEM() string {
+	if s.keys.merchant == nil {
+		return ""
+	}
+	return privatePEM(s.keys.merchant)
+}
 
 // AlipayPublicKeyPEM returns the public key of the server's own signing key.
 func (s *Server) AlipayPublicKeyPEM() string { return publicPEM(&s.keys.alipay.PublicKey) }
@@ -146,6 +162,7 @@ func (s *Server) SetRate(currency, rate string) { s.mu.Lock(); s.rates[currency]
 func (s *Server) Trade(outTradeNo string) (Trade, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.expireUnpaid()
 	t, ok := s.trades[outTradeNo]
 	if !ok {
 		return Trade{}, false
