@@ -90,7 +90,12 @@ var fptradeColumns = map[string]fptradeColumn{
 // §6); the fptrade file's own is not documented.
 var fptradeTimeLayouts = []string{layoutDateTime, layoutCompact, "2006/01/02 15:04:05", "01/02/2006 15:04:05", "2006-01-02"}
 
-// FPTradeReader streams an fptrade CSV in constant memory: GBK or UTF-8,
+// FPTradeReader streams an fptrade CSV in constant memory. It also reads
+// the settlement detail file, whose columns are the same family
+// (Partner_transaction_id, Amount, Rmb_amount, Fee, Settlement,
+// Rmb_settlement, Currency, Rate, Payment_time, Settlement_time, ...);
+// the settlement summary file has its own reader,
+// SettlementSummaryReader. Files are GBK or UTF-8 (see Charset),
 // columns found by header name in any case, tabs and padding stripped
 // from every field, quoted fields (even over several lines) as in
 // encoding/csv with LazyQuotes.
