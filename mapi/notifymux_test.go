@@ -145,3 +145,19 @@ func TestRejectedNotificationsLogToDefault(t *testing.T) {
 	assert.Empty(t, buf.String(), "WithLogger replaces slog.Default")
 	assert.Contains(t, own.String(), "rejected notification")
 }
+
+func TestSignGatewayRequest(t *testing.T) {
+	c := testKeysClient(t, WithSignType(SignTypeMD5))
+	// The published single_trade_query vector M4, sandbox MD5 key.
+	req, err := c.SignGatewayRequest(map[string]string{"service": "single_trade_query", "_input_charset": "utf-8", "out_trade_no": "SAMPLE_TRANSACTION_ID"})
+	require.NoError(t, err)
+	assert.Equal(t, "_input_charset=utf-8&out_trade_no=SAMPLE_TRANSACTION_ID&partner=2088101122136241&service=single_trade_query", req.PreSign)
+	assert.Equal(t, "d4d3825356fd0799ee16829acffc1460", req.Params["sign"])
+	assert.Equal(t, "MD5", req.Params["sign_type"])
+	assert.Contains(t, req.URL, "sign=d4d3825356fd0799ee16829acffc1460")
+
+	_, err = c.SignGatewayRequest(map[string]string{"service": "x", "partner": "2088000000000000"})
+	assert.ErrorContains(t, err, "not the client's partner ID")
+	_, err = c.SignGatewayRequest(map[string]string{"out_trade_no": "x"})
+	assert.ErrorContains(t, err, "service")
+}

@@ -7,6 +7,14 @@
 // returns the signed synchronous result and posts the signed notification
 // to notify_url), answers notify_verify, serves the rate and download files,
 // writes <PID>_fptrade_<YYYYMMDD>.csv files, and can inject faults.
+//
+// It also plays what a legacy integration meets after the first payment:
+// Alipay's resend schedule for unacknowledged notifications (ResendDue),
+// orders left unpaid until it_b_pay closes them (Open), refund
+// notifications, notifications in GBK (WithNotifyCharset), and the
+// merchant's own keys (WithMerchantPublicKey, WithAlipayKey) on a fixed
+// address (WithListener), with /app/pay and /app/open so that code in
+// another language can act as the app over HTTP.
 package mapitest
 
 import (
@@ -100,6 +108,8 @@ func NewServer(opts ...Option) *Server {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/gateway.do", s.serveGateway)
+	mux.HandleFunc("/app/pay", s.serveApp)
+	mux.HandleFunc("/app/open", s.serveApp)
 	s.ts = httptest.NewUnstartedServer(mux)
 	if s.listener != nil {
 		s.ts.Listener.Close()
