@@ -10,8 +10,9 @@ import (
 )
 
 // Charset is the encoding of a file or notification: UTF-8 or GBK, the
-// two Alipay uses (spec §1.3: the gateway takes GBK or UTF-8, SFTP files
-// have been GBK).
+// two Alipay uses (the gateway takes GBK or UTF-8,
+// https://docs.antom.com/ac/global/single_trade_query; SFTP files have been
+// GBK).
 type Charset string
 
 // Charsets.

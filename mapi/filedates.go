@@ -14,7 +14,7 @@ var errEmptyFileBody = errors.New("the answer is empty: neither records nor Alip
 const maxFileDays = 10
 
 // checkFileDates refuses what the gateway would refuse with a text message
-// (spec §3.6), naming the day in Beijing, where the gateway counts: a
+// (the legacy download services' error texts), naming the day in Beijing, where the gateway counts: a
 // period over 10 days, an end before the start, and an end that is not
 // before the current Beijing day ("Finish date not ahead of today"). The
 // last catches a job that runs just after its own midnight east of Beijing

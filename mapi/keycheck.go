@@ -13,7 +13,7 @@ import (
 //     config) passed as the MD5 key: the MD5 key is the 32-character
 //     string of the merchant portal;
 //   - a client with only an MD5 key: the App order string must be signed
-//     with RSA (spec §2.1), so such a client cannot take an order. A client
+//     with RSA (https://docs.antom.com/ac/mapi/orderStr), so such a client cannot take an order. A client
 //     for gateway calls alone (refunds, queries, files) says so with
 //     WithSignType(SignTypeMD5).
 func checkKeyKinds(s *settings) error {

@@ -13,7 +13,7 @@ import (
 // The charset is the one the notification names in _input_charset (as in
 // the published notification of vector M2) or charset; a notification
 // that names none is UTF-8 when its values are, and otherwise GBK, the only
-// other charset Alipay sends (spec §1.3).
+// other charset Alipay sends.
 func decodeNotificationCharset(fields map[string]string) error {
 	name := fields["_input_charset"]
 	if name == "" {

@@ -1,7 +1,7 @@
 package mapi
 
 // notifyVerifyHint says what a notify_verify answer most likely means
-// (spec §3.7: Alipay's demo documents "invalid" as invalid input, the
+// (Alipay's demo documents "invalid" as invalid input, the
 // partner ID or notify_id, and "false" as a notification not sent by
 // Alipay or older than about a minute).
 func notifyVerifyHint(answer string) string {

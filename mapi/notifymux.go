@@ -13,8 +13,8 @@ type NotificationKind string
 
 // Notification kinds.
 const (
-	NotificationTrade  NotificationKind = "trade"  // carries trade_status (spec §4)
-	NotificationRefund NotificationKind = "refund" // carries refund_status (spec §3.3)
+	NotificationTrade  NotificationKind = "trade"  // carries trade_status
+	NotificationRefund NotificationKind = "refund" // carries refund_status (https://docs.antom.com/ac/global/forex_refund)
 )
 
 // Kind reports what n is about: a refund when it carries refund_status or

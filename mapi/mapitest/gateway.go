@@ -200,7 +200,7 @@ func (s *Server) queryTrade(w http.ResponseWriter, st mapi.SignType, p map[strin
 			"gmt_payment": t.Paid.Format("2006-01-02 15:04:05"), "gmt_last_modified_time": t.Paid.Format("2006-01-02 15:04:05"),
 			"is_total_fee_adjust": "F", "use_coupon": "F", "flag_trade_locked": "0",
 		}
-		if t.Paid.IsZero() { // unpaid: no payment time (spec §3.2 fields)
+		if t.Paid.IsZero() { // unpaid: no payment time
 			delete(resp, "gmt_payment")
 			resp["gmt_last_modified_time"] = resp["gmt_create"]
 		}

@@ -104,7 +104,7 @@ var itBPayRE = regexp.MustCompile(`^([0-9]+)([mhdc])$`)
 
 // expiry returns when an order opened at now closes unpaid: it_b_pay is
 // 1m to 15d in minutes (m), hours (h) or days (d), or 1c, the coming
-// midnight in Beijing; the default is 30m (spec §3.1).
+// midnight in Beijing; the default is 30m.
 func expiry(itBPay string, now time.Time) (time.Time, error) {
 	if itBPay == "" {
 		itBPay = "30m"
