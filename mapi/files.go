@@ -101,9 +101,10 @@ func (fr *FileReader) Next() (FileRecord, error) {
 		if s == "" {
 			continue
 		}
+		first := !fr.seen
 		fr.seen = true
 		if !strings.Contains(s, "|") {
-			if fr.lr.line > 1 {
+			if !first {
 				return FileRecord{}, fmt.Errorf("mapi: file line %d: no '|' separator", fr.lr.line)
 			}
 			if isNoDataMessage(s) {

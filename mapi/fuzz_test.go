@@ -137,9 +137,11 @@ func FuzzFPTradeRecords(f *testing.F) {
 		}
 		lr := newLineReader(bytes.NewReader(body), defaultMaxFileLineSize)
 		var lines bytes.Buffer
+		var lineErr error
 		for {
 			line, err := lr.next()
 			if err != nil {
+				lineErr = err
 				break
 			}
 			lines.Write(line)
@@ -152,6 +154,11 @@ func FuzzFPTradeRecords(f *testing.F) {
 			want, werr := cr.Read()
 			got, line, err := fr.record()
 			if werr == io.EOF {
+				if lineErr != io.EOF {
+					// A line that is not in the file's charset ends both.
+					require.Error(t, err, "extra record %q", got)
+					return
+				}
 				require.ErrorIs(t, err, io.EOF, "extra record %q", got)
 				return
 			}

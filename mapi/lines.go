@@ -2,6 +2,7 @@ package mapi
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -99,8 +100,11 @@ func (lr *lineReader) read() ([]byte, error) {
 				break
 			}
 			dec, _, derr := transform.Append(lr.gbk, append(lr.dec[:0], chunk[:ascii]...), chunk[ascii:])
-			if derr != nil {
-				return nil, fmt.Errorf("mapi: line %d is not GBK, the charset of this file (%s)", lr.line, lr.decide)
+			// The decoder writes U+FFFD for what GBK does not define: such
+			// a line is not GBK (a UTF-8 line in a GBK file), and garbling
+			// it silently would pass wrong text on.
+			if derr != nil || bytes.ContainsRune(dec, utf8.RuneError) {
+				return nil, fmt.Errorf("mapi: line %d is not GBK, the charset of this file (%s); set the reader's Charset if the file is UTF-8", lr.line, lr.decide)
 			}
 			lr.dec = dec
 			chunk = dec
