@@ -33,7 +33,7 @@ func DateOf(t time.Time) Date {
 // ParseDate parses "2006-01-02" or "20060102".
 func ParseDate(s string) (Date, error) {
 	for _, layout := range []string{"2006-01-02", layoutDate} {
-		if t, err := time.Parse(layout, s); err == nil {
+		if t, err := time.Parse(layout, s); err == nil && DateOf(t).Valid() {
 			return DateOf(t), nil
 		}
 	}

@@ -168,7 +168,7 @@ func parseAnswer(b []byte) (*signedMessage, error) {
 				default:
 					m.envelope[path[1]] = v
 				}
-			case len(path) == 4 && path[1] == "response":
+			case len(path) == 4 && path[1] == "response" && path[3] != "sign" && path[3] != "sign_type":
 				if v == "" {
 					m.empties = append(m.empties, path[3])
 				} else {
