@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -389,4 +391,30 @@ func TestWrongPartnerDiagnosis(t *testing.T) {
 	_, err = wrong.VerifyNotification(ctx, []byte(body[1:]))
 	require.ErrorIs(t, err, mapi.ErrNotifyNotGenuine)
 	assert.Contains(t, err.Error(), "most likely the partner ID is wrong")
+}
+
+// TestDownloadDeclaredCharset: a download whose Content-Type declares GBK
+// is read as GBK even when every row looks like UTF-8.
+func TestDownloadDeclaredCharset(t *testing.T) {
+	body := gbkString(t, "G-1|10.00|GBP|20261128100000||P|0.00|P|原装品\n")
+	for _, tt := range []struct{ contentType, want string }{
+		{"text/plain; charset=GBK", "原装品"},
+		{"text/plain", "ԭװƷ"}, // undeclared and undecidable: read as the UTF-8 it looks like
+	} {
+		gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", tt.contentType)
+			_, _ = io.WriteString(w, body)
+		}))
+		c, err := mapi.NewClient(sandboxPID, mapi.WithMD5Key(sandboxMD5Key), mapi.WithSignType(mapi.SignTypeMD5), mapi.WithGateway(gw.URL+"/gateway.do"),
+			mapi.WithClock(func() time.Time { return time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC) }))
+		require.NoError(t, err)
+		day := mapi.NewDate(2026, 11, 28)
+		fr, err := c.CompareFile(context.Background(), day, day)
+		require.NoError(t, err)
+		r, err := fr.Next()
+		require.NoError(t, err)
+		assert.Equal(t, tt.want, r.Remarks, tt.contentType)
+		require.NoError(t, fr.Close())
+		gw.Close()
+	}
 }
