@@ -14,19 +14,19 @@ type NotificationKind string
 // Notification kinds.
 const (
 	NotificationTrade  NotificationKind = "trade"  // carries trade_status
-	NotificationRefund NotificationKind = "refund" // carries refund_status (https://docs.antom.com/ac/global/forex_refund)
+	NotificationRefund NotificationKind = "refund" // carries out_return_no and refund_status (https://docs.antom.com/ac/global/forex_refund)
 )
 
-// Kind reports what n is about: a refund when it carries refund_status or
-// out_return_no, a trade when it carries trade_status. A notification
-// with both, or neither, has no kind ("").
+// Kind reports what n is about. A notification that names a refund by
+// out_return_no is a refund notification, whatever else it carries (a
+// full refund may also report the trade's new status); otherwise one with
+// trade_status is a trade notification (which may carry refund_status, as
+// domestic ones do after a refund). Anything else has no kind ("").
 func (n *Notification) Kind() NotificationKind {
-	refund := n.Fields["refund_status"] != "" || n.Fields["out_return_no"] != ""
-	trade := n.Fields["trade_status"] != ""
 	switch {
-	case refund && !trade:
+	case n.Fields["out_return_no"] != "":
 		return NotificationRefund
-	case trade && !refund:
+	case n.Fields["trade_status"] != "":
 		return NotificationTrade
 	}
 	return ""
@@ -73,7 +73,7 @@ func (c *Client) NotificationMux(f NotificationFuncs) http.Handler {
 			}
 			return callerError(f.Refund(ctx, r))
 		}
-		return fmt.Errorf("%w: neither a trade (trade_status) nor a refund (refund_status) notification, or both", ErrMalformedNotification)
+		return fmt.Errorf("%w: neither a trade notification (trade_status) nor a refund notification (out_return_no)", ErrMalformedNotification)
 	})
 }
 

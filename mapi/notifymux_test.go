@@ -24,8 +24,10 @@ func TestNotificationMux(t *testing.T) {
 	c := testKeysClient(t)
 	trade := signedBody(t, c, SignTypeRSA, tradeFields())
 	refund := signedBody(t, c, SignTypeRSA, refundFields())
-	both := tradeFields()
-	both["refund_status"] = "REFUND_SUCCESS"
+	tradeWithRefundStatus := tradeFields() // as domestic notifications report a refunded trade
+	tradeWithRefundStatus["refund_status"] = "REFUND_SUCCESS"
+	refundWithTradeStatus := refundFields()
+	refundWithTradeStatus["trade_status"] = "TRADE_CLOSED"
 	neither := refundFields()
 	delete(neither, "refund_status")
 	delete(neither, "out_return_no")
@@ -44,7 +46,8 @@ func TestNotificationMux(t *testing.T) {
 		{"refund function failed", refund, "tr", errors.New("db down"), http.StatusInternalServerError, false, true, false},
 		{"trade with no trade function", trade, "r", nil, http.StatusBadRequest, false, false, true},
 		{"refund with no refund function", refund, "t", nil, http.StatusBadRequest, false, false, true},
-		{"both kinds", signedBody(t, c, SignTypeRSA, both), "tr", nil, http.StatusBadRequest, false, false, true},
+		{"trade carrying refund_status", signedBody(t, c, SignTypeRSA, tradeWithRefundStatus), "tr", nil, http.StatusOK, true, false, false},
+		{"refund carrying trade_status", signedBody(t, c, SignTypeRSA, refundWithTradeStatus), "tr", nil, http.StatusOK, false, true, false},
 		{"neither kind", signedBody(t, c, SignTypeRSA, neither), "tr", nil, http.StatusBadRequest, false, false, true},
 		{"bad signature", strings.Replace(refund, "REFUND_SUCCESS", "REFUND_FAIL", 1), "tr", nil, http.StatusUnauthorized, false, false, false},
 	}
@@ -62,6 +65,9 @@ func TestNotificationMux(t *testing.T) {
 			rec := serve(c.NotificationMux(f), http.MethodPost, tt.body)
 			assert.Equal(t, tt.status, rec.Code, rec.Body.String())
 			assert.Equal(t, tt.status == http.StatusOK, rec.Body.String() == NotificationAck)
+			if tt.wantBadRequest {
+				assert.Equal(t, "fail", rec.Body.String(), "Alipay resends it")
+			}
 			assert.Equal(t, tt.wantTrade, gotTrade != nil)
 			assert.Equal(t, tt.wantRefund, gotRefund != nil)
 			if gotTrade != nil {
