@@ -67,6 +67,7 @@ type Client struct {
 	notifyVerify  bool
 	maxNotify     int64
 	logger        *slog.Logger
+	warnLog       *slog.Logger // WithLogger's, or nil: see notifyLogger
 	retry         alipay.RetryPolicy
 	http          *retryablehttp.Client
 	now           func() time.Time
@@ -113,8 +114,11 @@ func WithAlipayRSA2PublicKey(key string) Option {
 	return func(s *settings) { s.alipayRSA2Key = key }
 }
 
-// WithMD5Key sets the merchant's MD5 key, which signs and verifies MD5
-// gateway calls and notifications.
+// WithMD5Key sets the merchant's MD5 key (the 32-character key of the
+// merchant portal), which signs and verifies MD5 gateway calls and
+// notifications. NewClient refuses an RSA key given here, and a client
+// holding only an MD5 key unless WithSignType(SignTypeMD5) says it is for
+// gateway calls alone: App order strings need an RSA key.
 func WithMD5Key(key string) Option { return func(s *settings) { s.md5Key = key } }
 
 // WithSignType sets the sign type of gateway calls. The default is RSA2
@@ -148,8 +152,11 @@ func WithAttemptTimeout(d time.Duration) Option { return func(s *settings) { s.a
 // turns retries off.
 func WithRetry(p alipay.RetryPolicy) Option { return func(s *settings) { s.retry = &p } }
 
-// WithLogger sends debug logs (attempts, retries) to l. Logs never hold
-// keys or signatures.
+// WithLogger sends debug logs (attempts, retries) and the warnings of
+// rejected notifications to l. Without it, debug logs are dropped and the
+// warnings go to slog.Default(), so that a merchant sees why Alipay keeps
+// resending without configuring anything. Logs never hold keys,
+// signatures or notification bodies.
 func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.logger = l } }
 
 // WithClock replaces time.Now (for gmt_return defaults), for tests.
@@ -168,12 +175,16 @@ func NewClient(partnerID string, opts ...Option) (*Client, error) {
 			o(&s)
 		}
 	}
+	if err := checkKeyKinds(&s); err != nil {
+		return nil, err
+	}
 	c := &Client{
 		partner:      partnerID,
 		seller:       partnerID,
 		notifyVerify: true,
 		maxNotify:    defaultMaxNotifyBytes,
 		logger:       s.logger,
+		warnLog:      s.logger,
 		retry:        alipay.DefaultRetryPolicy,
 		now:          time.Now,
 	}

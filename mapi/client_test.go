@@ -21,7 +21,10 @@ func TestNewClient(t *testing.T) {
 		errPart string
 		check   func(t *testing.T, c *Client)
 	}{
-		{"MD5 only", sandboxPID, []Option{WithMD5Key("k")}, "", func(t *testing.T, c *Client) {
+		{"MD5 only", sandboxPID, []Option{WithMD5Key("k")}, "order strings must be signed with RSA", nil},
+		{"PEM key as MD5 key", sandboxPID, []Option{WithPrivateKey(priv), WithMD5Key(priv)}, "this is an RSA key, not an MD5 key", nil},
+		{"bare base64 key as MD5 key", sandboxPID, []Option{WithPrivateKey(priv), WithMD5Key(strings.Join(strings.Split(priv, "\n")[1:15], ""))}, "this is an RSA key", nil},
+		{"MD5 only for gateway calls", sandboxPID, []Option{WithMD5Key("k"), WithSignType(SignTypeMD5)}, "", func(t *testing.T, c *Client) {
 			assert.Equal(t, SignTypeMD5, c.SignType())
 			assert.Equal(t, GatewayProduction, c.Gateway())
 			assert.Equal(t, sandboxPID, c.seller, "seller defaults to the partner")
@@ -31,26 +34,26 @@ func TestNewClient(t *testing.T) {
 			assert.Equal(t, SignTypeRSA, c.orderSignType)
 		}},
 		{"bare base64 key", sandboxPID, []Option{WithPrivateKey(strings.Join(strings.Split(priv, "\n")[1:15], ""))}, "", nil},
-		{"sandbox", sandboxPID, []Option{WithMD5Key("k"), WithGateway(GatewaySandbox), WithSellerID("s@example.com")}, "", func(t *testing.T, c *Client) {
+		{"sandbox", sandboxPID, []Option{WithMD5Key("k"), WithSignType(SignTypeMD5), WithGateway(GatewaySandbox), WithSellerID("s@example.com")}, "", func(t *testing.T, c *Client) {
 			assert.Equal(t, GatewaySandbox, c.Gateway())
 			assert.Equal(t, "s@example.com", c.seller)
 		}},
 		{"signer", sandboxPID, []Option{WithSigner(mustKey(t, priv))}, "", nil},
-		{"short PID", "2088123", []Option{WithMD5Key("k")}, "not a partner ID", nil},
-		{"PID not 2088", "1000000000000000", []Option{WithMD5Key("k")}, "not a partner ID", nil},
+		{"short PID", "2088123", []Option{WithMD5Key("k"), WithSignType(SignTypeMD5)}, "not a partner ID", nil},
+		{"PID not 2088", "1000000000000000", []Option{WithMD5Key("k"), WithSignType(SignTypeMD5)}, "not a partner ID", nil},
 		{"no key", sandboxPID, nil, "no signing key", nil},
 		{"bad private key", sandboxPID, []Option{WithPrivateKey("nonsense!")}, "WithPrivateKey", nil},
 		{"public key as private", sandboxPID, []Option{WithPrivateKey(pub)}, "found a public key", nil},
-		{"bad Alipay key", sandboxPID, []Option{WithMD5Key("k"), WithAlipayPublicKey(priv)}, "WithAlipayPublicKey", nil},
-		{"bad RSA2 key", sandboxPID, []Option{WithMD5Key("k"), WithAlipayRSA2PublicKey("x")}, "WithAlipayRSA2PublicKey", nil},
+		{"bad Alipay key", sandboxPID, []Option{WithMD5Key("k"), WithSignType(SignTypeMD5), WithAlipayPublicKey(priv)}, "WithAlipayPublicKey", nil},
+		{"bad RSA2 key", sandboxPID, []Option{WithMD5Key("k"), WithSignType(SignTypeMD5), WithAlipayRSA2PublicKey("x")}, "WithAlipayRSA2PublicKey", nil},
 		{"RSA2 without private key", sandboxPID, []Option{WithMD5Key("k"), WithSignType(SignTypeRSA2)}, "needs WithPrivateKey", nil},
 		{"MD5 without MD5 key", sandboxPID, []Option{WithPrivateKey(priv), WithSignType(SignTypeMD5)}, "needs WithMD5Key", nil},
 		{"unknown sign type", sandboxPID, []Option{WithMD5Key("k"), WithSignType("DSA")}, "not RSA, RSA2 or MD5", nil},
-		{"MD5 key with spaces", sandboxPID, []Option{WithMD5Key(" k")}, "white space", nil},
-		{"plain http gateway", sandboxPID, []Option{WithMD5Key("k"), WithGateway("http://mapi.alipay.com/gateway.do")}, "plain http", nil},
-		{"gateway with query", sandboxPID, []Option{WithMD5Key("k"), WithGateway("https://mapi.alipay.com/gateway.do?x=1")}, "query", nil},
-		{"not a URL", sandboxPID, []Option{WithMD5Key("k"), WithGateway("gateway")}, "not an http(s) URL", nil},
-		{"bad retry", sandboxPID, []Option{WithMD5Key("k"), WithRetry(alipay.RetryPolicy{})}, "MaxAttempts", nil},
+		{"MD5 key with spaces", sandboxPID, []Option{WithMD5Key(" k"), WithSignType(SignTypeMD5)}, "white space", nil},
+		{"plain http gateway", sandboxPID, []Option{WithMD5Key("k"), WithSignType(SignTypeMD5), WithGateway("http://mapi.alipay.com/gateway.do")}, "plain http", nil},
+		{"gateway with query", sandboxPID, []Option{WithMD5Key("k"), WithSignType(SignTypeMD5), WithGateway("https://mapi.alipay.com/gateway.do?x=1")}, "query", nil},
+		{"not a URL", sandboxPID, []Option{WithMD5Key("k"), WithSignType(SignTypeMD5), WithGateway("gateway")}, "not an http(s) URL", nil},
+		{"bad retry", sandboxPID, []Option{WithMD5Key("k"), WithSignType(SignTypeMD5), WithRetry(alipay.RetryPolicy{})}, "MaxAttempts", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -14,7 +14,13 @@
 //		mapi.WithGateway(mapi.GatewaySandbox),
 //	)
 //	orderString, err := c.AppOrderString(&mapi.AppOrder{...})
-//	http.Handle("/alipay/notify", c.NotificationHandler(func(ctx context.Context, n *mapi.TradeNotification) error { ... }))
+//	http.Handle("/alipay/notify", c.NotificationMux(mapi.NotificationFuncs{Trade: onPaid, Refund: onRefunded}))
+//
+// The file services take calendar dates (Date), never shifted between
+// zones; the file readers decide UTF-8 or GBK once per file. Merchants
+// porting a backend from Alipay's PHP or Java demo will find each demo
+// function and configuration value, and where this package is stricter,
+// in docs/mapi-migration.md of this repository.
 //
 // Signing follows spec §2 byte for byte: PreSignString for gateway calls and
 // notifications, QuotedPreSignString for the App order string. Times that

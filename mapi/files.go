@@ -39,7 +39,14 @@ const (
 // FileReader streams the records of a download file in constant memory.
 // Call Close when done.
 type FileReader struct {
+	// Charset is the encoding of the file: CharsetAuto (the default)
+	// decides once, on a sample of the file; set it before the first Next
+	// to force one. The download methods set it from the Content-Type
+	// Alipay declares.
+	Charset Charset
+
 	lr      *lineReader
+	seen    bool // a non-blank line was read
 	closer  io.Closer
 	service string
 	empty   bool
@@ -51,7 +58,9 @@ type FileReader struct {
 // an empty file, any other (e.g. "Over 10 days to Date period") as an
 // *Error carrying it in Message.
 func NewFileReader(r io.Reader) *FileReader {
-	fr := &FileReader{lr: newLineReader(r, defaultMaxFileLineSize), service: "file download"}
+	fr := &FileReader{service: "file download"}
+	fr.lr = newLineReader(r, defaultMaxFileLineSize)
+	fr.lr.cs = &fr.Charset
 	if c, ok := r.(io.Closer); ok {
 		fr.closer = c
 	}
@@ -67,12 +76,24 @@ func (fr *FileReader) Close() error {
 }
 
 // Next returns the next record, or io.EOF after the last.
+//
+// The protocol tells an empty period from a failure by the body: records
+// are lines of '|'-separated fields, a period without transactions is the
+// text "No balance account data in the period" (then Next returns io.EOF
+// at once and NoData reports true), and a refused request is any other
+// text, e.g. "File download failed:Finish date not ahead of today", which
+// Next returns as an *Error. A body with neither records nor that text is
+// not an answer the protocol knows: Next returns an error for it rather
+// than an empty file.
 func (fr *FileReader) Next() (FileRecord, error) {
 	if fr.empty {
 		return FileRecord{}, io.EOF
 	}
 	for {
 		line, err := fr.lr.next()
+		if err == io.EOF && !fr.seen {
+			return FileRecord{}, &Error{Service: fr.service, Err: errEmptyFileBody}
+		}
 		if err != nil {
 			return FileRecord{}, err
 		}
@@ -80,8 +101,10 @@ func (fr *FileReader) Next() (FileRecord, error) {
 		if s == "" {
 			continue
 		}
+		first := !fr.seen
+		fr.seen = true
 		if !strings.Contains(s, "|") {
-			if fr.lr.line > 1 {
+			if !first {
 				return FileRecord{}, fmt.Errorf("mapi: file line %d: no '|' separator", fr.lr.line)
 			}
 			if isNoDataMessage(s) {
@@ -93,6 +116,12 @@ func (fr *FileReader) Next() (FileRecord, error) {
 		return parseFileRecord(s, fr.lr.line)
 	}
 }
+
+// NoData reports whether the gateway answered that the period holds no
+// transactions (its "No balance account data in the period" message), as
+// opposed to a file that has records. It is meaningful once Next has
+// returned io.EOF.
+func (fr *FileReader) NoData() bool { return fr.empty }
 
 // All iterates over the records; it stops after the first error.
 func (fr *FileReader) All() iter.Seq2[FileRecord, error] { return readAll(fr.Next) }
@@ -150,34 +179,27 @@ func parseFileRecord(s string, line int) (FileRecord, error) {
 	return r, nil
 }
 
-// CompareFile calls forex_compare_file for the transactions of start to end
-// (Beijing dates, at most 10 days apart, end before today) and streams the
-// answer. Close the reader when done.
-func (c *Client) CompareFile(ctx context.Context, start, end time.Time) (*FileReader, error) {
+// CompareFile calls forex_compare_file for the transactions of the
+// calendar days start to end (at most 10 days apart; end must be a Beijing
+// day that has ended) and streams the answer. The dates are sent as given,
+// never shifted between zones: see Date. Close the reader when done; after
+// the last record, FileReader.NoData tells an empty period from a file.
+func (c *Client) CompareFile(ctx context.Context, start, end Date) (*FileReader, error) {
 	return c.downloadFile(ctx, "forex_compare_file", start, end)
 }
 
 // LiquidationFile calls forex_liquidation_file for the settlements of
 // start to end, like CompareFile.
-func (c *Client) LiquidationFile(ctx context.Context, start, end time.Time) (*FileReader, error) {
+func (c *Client) LiquidationFile(ctx context.Context, start, end Date) (*FileReader, error) {
 	return c.downloadFile(ctx, "forex_liquidation_file", start, end)
 }
 
-func (c *Client) downloadFile(ctx context.Context, service string, start, end time.Time) (*FileReader, error) {
-	s, en := start.In(Beijing), end.In(Beijing)
-	sd := time.Date(s.Year(), s.Month(), s.Day(), 0, 0, 0, 0, Beijing)
-	ed := time.Date(en.Year(), en.Month(), en.Day(), 0, 0, 0, 0, Beijing)
-	if start.IsZero() || end.IsZero() {
-		return nil, invalid("start_date", "start and end dates are required")
-	}
-	if ed.Before(sd) {
-		return nil, invalid("end_date", "%s is before start_date %s", ed.Format(layoutDate), sd.Format(layoutDate))
-	}
-	if ed.Sub(sd) > 10*24*time.Hour {
-		return nil, invalid("end_date", "%s is more than 10 days after start_date %s", ed.Format(layoutDate), sd.Format(layoutDate))
+func (c *Client) downloadFile(ctx context.Context, service string, sd, ed Date) (*FileReader, error) {
+	if err := checkFileDates(sd, ed, c.now()); err != nil {
+		return nil, err
 	}
 	e := &Error{Service: service}
-	p, err := c.signedParams(service, map[string]string{"start_date": sd.Format(layoutDate), "end_date": ed.Format(layoutDate)})
+	p, err := c.signedParams(service, map[string]string{"start_date": sd.compact(), "end_date": ed.compact()})
 	if err != nil {
 		return nil, err
 	}
@@ -201,6 +223,7 @@ func (c *Client) downloadFile(ctx context.Context, service string, start, end ti
 		return nil, e
 	}
 	fr := NewFileReader(br)
+	fr.Charset = declaredCharset(resp.Header.Get("Content-Type"))
 	fr.closer = resp.Body
 	fr.service = service
 	return fr, nil

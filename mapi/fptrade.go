@@ -90,11 +90,22 @@ var fptradeColumns = map[string]fptradeColumn{
 // §6); the fptrade file's own is not documented.
 var fptradeTimeLayouts = []string{layoutDateTime, layoutCompact, "2006/01/02 15:04:05", "01/02/2006 15:04:05", "2006-01-02"}
 
-// FPTradeReader streams an fptrade CSV in constant memory: GBK or UTF-8,
+// FPTradeReader streams an fptrade CSV in constant memory. It also reads
+// the settlement detail file, whose columns are the same family
+// (Partner_transaction_id, Amount, Rmb_amount, Fee, Settlement,
+// Rmb_settlement, Currency, Rate, Payment_time, Settlement_time, ...);
+// the settlement summary file has its own reader,
+// SettlementSummaryReader. Files are GBK or UTF-8 (see Charset),
 // columns found by header name in any case, tabs and padding stripped
 // from every field, quoted fields (even over several lines) as in
 // encoding/csv with LazyQuotes.
 type FPTradeReader struct {
+	// Charset is the encoding of the file: CharsetAuto (the default)
+	// decides once, on a sample of the file; set it before the first read
+	// to force one, e.g. CharsetGBK for files known to come from Alipay's
+	// SFTP server in GBK.
+	Charset Charset
+
 	lr     *lineReader
 	quoted *csv.Reader     // parses the records that contain a '"'; nil until one does
 	ql     quotedLines     // feeds quoted its lines
@@ -109,7 +120,9 @@ type FPTradeReader struct {
 // NewFPTradeReader returns a reader for r. The header is read by the first
 // call to Next or Header.
 func NewFPTradeReader(r io.Reader) *FPTradeReader {
-	return &FPTradeReader{lr: newLineReader(r, defaultMaxFileLineSize)}
+	fr := &FPTradeReader{lr: newLineReader(r, defaultMaxFileLineSize)}
+	fr.lr.cs = &fr.Charset
+	return fr
 }
 
 // Header returns the column names as written in the file.

@@ -81,7 +81,15 @@ func (r *FPTradeRow) TransactionDetail() (alipay.TransactionDetail, error) {
 }
 
 // AddFPTrade streams every row of fr into rec as a transaction details
-// line (see FPTradeRow.TransactionDetail). It returns the first error
+// line (see FPTradeRow.TransactionDetail).
+//
+// A row holds both sides of a transaction: amount in the foreign currency
+// and Rmb_amount in CNY. Each row is matched on the side its merchant
+// record was kept in: a record whose Amount is in CNY (an order priced
+// with rmb_fee, a refund with return_rmb_amount) is compared with
+// Rmb_amount, any other with amount. A row without Rmb_amount whose record
+// is in CNY is compared on its foreign amount, which reports
+// alipay.DiscrepancyCurrencyMismatch for its line. It returns the first error
 // reading or converting a row; the rows before it have been matched.
 // Discrepancies found this way name the transaction details report and
 // the row's line in the fptrade file.
@@ -98,6 +106,23 @@ func AddFPTrade(rec *alipay.Reconciler, fr *FPTradeReader) error {
 		if err != nil {
 			return err
 		}
+		if cur, ok := rec.RecordCurrency(&d); ok && cur == currencyCNY && row.Currency != currencyCNY && row.RMBAmount != "" {
+			if d.TransactionAmount, err = row.rmbAmount(); err != nil {
+				return err
+			}
+		}
 		rec.AddTransactionDetail(&d)
 	}
+}
+
+// currencyCNY is the currency of Rmb_amount.
+const currencyCNY = "CNY"
+
+// rmbAmount returns Rmb_amount as an amount in CNY, sign kept.
+func (r *FPTradeRow) rmbAmount() (alipay.Amount, error) {
+	minor, err := alipay.DecimalToMinor(r.RMBAmount, currencyCNY)
+	if err != nil {
+		return alipay.Amount{}, fmt.Errorf("mapi: fptrade line %d: rmb_amount: %w", r.Line, err)
+	}
+	return alipay.Amount{Currency: currencyCNY, Value: strconv.FormatInt(minor, 10)}, nil
 }

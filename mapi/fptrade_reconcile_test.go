@@ -260,3 +260,38 @@ func ExampleAddFPTrade() {
 	// STATUS_MISMATCH transaction details line 3 record 1 request ORDER-2: the report lists it, the record says FAIL
 	// NOT_IN_REPORT record 3 request ORDER-3: payment of 7.00 USD is in no report
 }
+
+// An order priced with rmb_fee is kept in CNY by the merchant: its row is
+// matched on Rmb_amount, the others on amount, and a CNY record whose row
+// lacks Rmb_amount is a currency mismatch, not a silent match.
+func TestAddFPTradeRecordsInCNY(t *testing.T) {
+	file := "Partner_transaction_id,amount,Rmb_amount,currency,type,Original_partner_transaction_ID\n" +
+		"O-USD,10.00,71.23,USD,P,\n" +
+		"O-CNY,14.04,100.00,USD,P,\n" +
+		"R-CNY,-7.02,-50.00,USD,R,O-CNY\n" +
+		"O-BAD,1.40,10.01,USD,P,\n" +
+		"O-NORMB,2.00,,USD,P,\n"
+	cny := func(minor string) alipay.Amount { return alipay.Amount{Currency: "CNY", Value: minor} }
+	rec, err := alipay.NewReconciler([]alipay.MerchantRecord{
+		{RequestID: "O-USD", Type: alipay.TransactionTypePayment, Amount: alipay.Amount{Currency: "USD", Value: "1000"}},
+		{RequestID: "O-CNY", Type: alipay.TransactionTypePayment, Amount: cny("10000")},
+		{RequestID: "R-CNY", Type: alipay.TransactionTypeRefund, Amount: cny("5000")},
+		{RequestID: "O-BAD", Type: alipay.TransactionTypePayment, Amount: cny("1000")},
+		{RequestID: "O-NORMB", Type: alipay.TransactionTypePayment, Amount: cny("1400")},
+	})
+	require.NoError(t, err)
+	require.NoError(t, mapi.AddFPTrade(rec, mapi.NewFPTradeReader(strings.NewReader(file))))
+	type found struct {
+		kind alipay.DiscrepancyKind
+		req  string
+		line int
+	}
+	var got []found
+	for _, d := range rec.Discrepancies() {
+		got = append(got, found{d.Kind, d.RequestID, d.Line})
+	}
+	assert.Equal(t, []found{
+		{alipay.DiscrepancyAmountMismatch, "O-BAD", 5},
+		{alipay.DiscrepancyCurrencyMismatch, "O-NORMB", 6},
+	}, got)
+}

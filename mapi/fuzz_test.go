@@ -137,9 +137,11 @@ func FuzzFPTradeRecords(f *testing.F) {
 		}
 		lr := newLineReader(bytes.NewReader(body), defaultMaxFileLineSize)
 		var lines bytes.Buffer
+		var lineErr error
 		for {
 			line, err := lr.next()
 			if err != nil {
+				lineErr = err
 				break
 			}
 			lines.Write(line)
@@ -152,10 +154,22 @@ func FuzzFPTradeRecords(f *testing.F) {
 			want, werr := cr.Read()
 			got, line, err := fr.record()
 			if werr == io.EOF {
+				if lineErr != io.EOF {
+					// A line that is not in the file's charset ends both.
+					require.Error(t, err, "extra record %q", got)
+					return
+				}
 				require.ErrorIs(t, err, io.EOF, "extra record %q", got)
 				return
 			}
 			require.NoError(t, werr)
+			if err != nil && lineErr != io.EOF {
+				// The bad line may sit inside a quoted record that
+				// encoding/csv, seeing only the lines before it, closes at
+				// their end.
+				require.ErrorContains(t, err, lineErr.Error())
+				return
+			}
 			require.NoError(t, err)
 			for i := range want {
 				want[i] = cleanField(want[i])

@@ -40,7 +40,7 @@ func captureGateway(t *testing.T, body string) (*mapi.Client, *[]url.Values) {
 		_, _ = io.WriteString(w, body)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := mapi.NewClient(sandboxPID, mapi.WithMD5Key(sandboxMD5Key), mapi.WithGateway(srv.URL+"/gateway.do"))
+	c, err := mapi.NewClient(sandboxPID, mapi.WithMD5Key(sandboxMD5Key), mapi.WithSignType(mapi.SignTypeMD5), mapi.WithGateway(srv.URL+"/gateway.do"))
 	require.NoError(t, err)
 	return c, &forms
 }
@@ -72,7 +72,7 @@ func TestClientRequestsReproduceVectors(t *testing.T) {
 	assert.Equal(t, []mapi.Rate{{Time: time.Date(2012, 3, 30, 11, 25, 37, 0, mapi.Beijing), Currency: "AUD", Rate: "6.4485"}}, rates)
 
 	c, forms = captureGateway(t, "No balance account data in the period")
-	fr, err := c.CompareFile(ctx, time.Date(2012, 2, 2, 0, 0, 0, 0, mapi.Beijing), time.Date(2012, 2, 5, 0, 0, 0, 0, mapi.Beijing))
+	fr, err := c.CompareFile(ctx, mapi.NewDate(2012, 2, 2), mapi.NewDate(2012, 2, 5))
 	require.NoError(t, err)
 	_, err = fr.Next()
 	assert.ErrorIs(t, err, io.EOF)
@@ -213,13 +213,13 @@ func TestNoRetryPolicy(t *testing.T) {
 func TestGatewayRejectsBadCredentials(t *testing.T) {
 	srv := mapitest.NewServer()
 	t.Cleanup(srv.Close)
-	c, err := mapi.NewClient(srv.PartnerID(), mapi.WithMD5Key("wrong"), mapi.WithGateway(srv.URL))
+	c, err := mapi.NewClient(srv.PartnerID(), mapi.WithMD5Key("wrong"), mapi.WithSignType(mapi.SignTypeMD5), mapi.WithGateway(srv.URL))
 	require.NoError(t, err)
 	_, err = c.QueryTrade(context.Background(), &mapi.QueryTradeRequest{OutTradeNo: "x"})
 	assert.Equal(t, mapi.CodeIllegalSign, mapi.ErrorCodeOf(err))
 	assert.False(t, mapi.IsUnknown(err))
 
-	c, err = mapi.NewClient("2088000000000000", mapi.WithMD5Key(srv.MD5Key()), mapi.WithGateway(srv.URL))
+	c, err = mapi.NewClient("2088000000000000", mapi.WithMD5Key(srv.MD5Key()), mapi.WithSignType(mapi.SignTypeMD5), mapi.WithGateway(srv.URL))
 	require.NoError(t, err)
 	_, err = c.QueryTrade(context.Background(), &mapi.QueryTradeRequest{OutTradeNo: "x"})
 	assert.Equal(t, mapi.CodeIllegalPartner, mapi.ErrorCodeOf(err))
@@ -239,12 +239,14 @@ func TestFilesFromFake(t *testing.T) {
 	_, err := c.Refund(ctx, &mapi.RefundRequest{OutReturnNo: "F-r", OutTradeNo: "F-a", ReturnAmount: "1", Currency: "EUR"})
 	require.NoError(t, err)
 
+	paidOn := mapi.DateOf(now)
+	now = now.Add(24 * time.Hour) // the gateway serves a day once it has ended in Beijing
 	for _, settled := range []bool{false, true} {
 		get := c.CompareFile
 		if settled {
 			get = c.LiquidationFile
 		}
-		fr, err := get(ctx, now.AddDate(0, 0, -1), now)
+		fr, err := get(ctx, paidOn.AddDays(-1), paidOn)
 		require.NoError(t, err)
 		var recs []mapi.FileRecord
 		for r, err := range fr.All() {
@@ -260,10 +262,10 @@ func TestFilesFromFake(t *testing.T) {
 		assert.Equal(t, settled, !recs[0].SettlementTime.IsZero())
 	}
 
-	_, err = c.CompareFile(ctx, now, now.AddDate(0, 0, -1))
+	_, err = c.CompareFile(ctx, paidOn, paidOn.AddDays(-1))
 	var ve *mapi.ValidationError
 	assert.True(t, errors.As(err, &ve))
-	_, err = c.CompareFile(ctx, now.AddDate(0, 0, -11), now)
+	_, err = c.CompareFile(ctx, paidOn.AddDays(-11), paidOn)
 	assert.True(t, errors.As(err, &ve))
 
 	rates, err := c.ExchangeRates(ctx)
@@ -276,7 +278,7 @@ func TestFilesFromFake(t *testing.T) {
 
 func TestTextServiceErrors(t *testing.T) {
 	ctx := context.Background()
-	day := time.Date(2026, 11, 1, 0, 0, 0, 0, mapi.Beijing)
+	day := mapi.NewDate(2026, 11, 1)
 	envelope := `<?xml version="1.0" encoding="GBK"?>` + "\n<alipay><is_success>F</is_success><error>ILLEGAL_PARTNER</error></alipay>"
 
 	c, _ := captureGateway(t, "File empty")

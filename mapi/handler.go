@@ -32,6 +32,11 @@ const notifyFail = "fail"
 //
 // fn may run more than once for the same notification (Alipay resends
 // until acknowledged); deduplicate on NotifyID or OutTradeNo+TradeStatus.
+//
+// A notify_url that also receives refund notifications (as the PHP and
+// Java demos set it up) needs NotificationMux: this handler answers those
+// 400 "fail". Rejected notifications are logged at warn level (see
+// WithLogger), without the body or signature.
 func (c *Client) NotificationHandler(fn func(ctx context.Context, n *TradeNotification) error) http.Handler {
 	return c.handler(func(ctx context.Context, n *Notification) error {
 		t, err := n.Trade()
@@ -144,6 +149,6 @@ func notifyReply(w http.ResponseWriter, status int, body string) {
 }
 
 func (c *Client) warn(r *http.Request, msg string, err error) {
-	c.logger.LogAttrs(r.Context(), slog.LevelWarn, "mapi: "+msg,
+	c.notifyLogger().LogAttrs(r.Context(), slog.LevelWarn, "mapi: "+msg,
 		slog.String("remote", r.RemoteAddr), slog.String("error", err.Error()))
 }

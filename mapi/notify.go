@@ -107,6 +107,9 @@ func (c *Client) VerifyNotification(ctx context.Context, body []byte) (*Notifica
 	if err := c.keys.verify(n.SignType, PreSignString(fields), fields["sign"]); err != nil {
 		return nil, fmt.Errorf("mapi: notification: %w", err)
 	}
+	if err := decodeNotificationCharset(fields); err != nil {
+		return nil, err
+	}
 	if n.NotifyID == "" {
 		return nil, fmt.Errorf("%w: no notify_id", ErrMalformedNotification)
 	}

@@ -47,7 +47,7 @@ func TestAppOrderSignTypeRSA2(t *testing.T) {
 	s, err := c.AppOrderString(validOrder())
 	require.NoError(t, err)
 	assert.True(t, strings.HasSuffix(s, `&sign_type="RSA2"`))
-	_, err = NewClient(sandboxPID, WithMD5Key("k"), WithAppOrderSignType(SignTypeMD5))
+	_, err = NewClient(sandboxPID, WithMD5Key("k"), WithSignType(SignTypeMD5), WithAppOrderSignType(SignTypeMD5))
 	assert.ErrorContains(t, err, "RSA or RSA2 only")
 }
 

@@ -86,9 +86,9 @@ func TestGatewayRequestValidation(t *testing.T) {
 			return err
 		}, "out_return_no"},
 		{"refund", func() error { _, err := c.Refund(ctx, &RefundRequest{}); return err }, "out_return_no"},
-		{"file no dates", func() error { _, err := c.CompareFile(ctx, time.Time{}, day); return err }, "start_date"},
-		{"file reversed", func() error { _, err := c.LiquidationFile(ctx, day, day.AddDate(0, 0, -1)); return err }, "end_date"},
-		{"file too long", func() error { _, err := c.CompareFile(ctx, day, day.AddDate(0, 0, 11)); return err }, "end_date"},
+		{"file no dates", func() error { _, err := c.CompareFile(ctx, Date{}, DateOf(day)); return err }, "start_date"},
+		{"file reversed", func() error { _, err := c.LiquidationFile(ctx, DateOf(day), DateOf(day).AddDays(-1)); return err }, "end_date"},
+		{"file too long", func() error { _, err := c.CompareFile(ctx, DateOf(day), DateOf(day).AddDays(11)); return err }, "end_date"},
 	}
 	for _, tt := range calls {
 		t.Run(tt.name, func(t *testing.T) {
@@ -98,6 +98,6 @@ func TestGatewayRequestValidation(t *testing.T) {
 			assert.Equal(t, tt.field, ve.Field)
 		})
 	}
-	_, err := c.CompareFile(ctx, day, day.AddDate(0, 0, 10))
+	_, err := c.CompareFile(ctx, DateOf(day), DateOf(day).AddDays(10))
 	assert.True(t, IsUnknown(err), "a 10-day range is allowed and reaches the (unreachable) gateway: %v", err)
 }

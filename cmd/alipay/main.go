@@ -45,6 +45,8 @@ Commands:
   notify    send a signed test notification to your server and check its answer
   report    summarise a reconciliation report; with a ledger, list discrepancies
   sandbox   run a local fake Antom gateway with a cashier page
+  mapi      the same tools for the legacy MAPI gateway (App order strings,
+            gateway.do, notify_url): mapi sign, verify, notify, sandbox
 
 Run "alipay <command> -h" for the flags of a command.
 
@@ -107,6 +109,7 @@ var commands = []command{
 	{"notify", (*app).notify},
 	{"report", (*app).report},
 	{"sandbox", (*app).sandbox},
+	{"mapi", (*app).mapi},
 }
 
 func (a *app) run(ctx context.Context, args []string) int {

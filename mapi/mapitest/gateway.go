@@ -51,7 +51,7 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		s.writeEnvelope(w, "", nil, "", nil, "ILLEGAL_PARTNER")
 		return
 	}
-	if !verify(st, mapi.PreSignString(p), p["sign"], &s.keys.merchant.PublicKey, s.md5Key) {
+	if !verify(st, mapi.PreSignString(p), p["sign"], s.keys.merchantPublic(), s.md5Key) {
 		s.writeEnvelope(w, "", nil, "", nil, "ILLEGAL_SIGN")
 		return
 	}
@@ -178,6 +178,7 @@ func sortedKeys(m map[string]string) []string {
 
 func (s *Server) queryTrade(w http.ResponseWriter, st mapi.SignType, p map[string]string) {
 	s.mu.Lock()
+	s.expireUnpaid()
 	var t *Trade
 	switch {
 	case p["trade_no"] != "":
@@ -198,6 +199,10 @@ func (s *Server) queryTrade(w http.ResponseWriter, st mapi.SignType, p map[strin
 			"seller_id": s.partner, "gmt_create": t.Created.Format("2006-01-02 15:04:05"),
 			"gmt_payment": t.Paid.Format("2006-01-02 15:04:05"), "gmt_last_modified_time": t.Paid.Format("2006-01-02 15:04:05"),
 			"is_total_fee_adjust": "F", "use_coupon": "F", "flag_trade_locked": "0",
+		}
+		if t.Paid.IsZero() { // unpaid: no payment time
+			delete(resp, "gmt_payment")
+			resp["gmt_last_modified_time"] = resp["gmt_create"]
 		}
 	}
 	s.mu.Unlock()
@@ -317,6 +322,9 @@ func (s *Server) downloadFile(w http.ResponseWriter, p map[string]string, settle
 		return
 	case end.Sub(start) > 10*24*time.Hour:
 		writeText(w, "File download failed:Over 10 days to Date period")
+		return
+	case !end.Before(beijingToday(s.now())):
+		writeText(w, "File download failed:Finish date not ahead of today")
 		return
 	}
 	end = end.AddDate(0, 0, 1)

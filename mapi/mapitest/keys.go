@@ -37,5 +37,9 @@ func publicPEM(k *rsa.PublicKey) string {
 }
 
 // rsaKeys are the merchant's key (the server verifies with its public
-// half) and the server's own signing key.
-type rsaKeys struct{ merchant, alipay *rsa.PrivateKey }
+// half; only the public half when the merchant loaded just that) and the
+// server's own signing key.
+type rsaKeys struct {
+	merchant, alipay *rsa.PrivateKey
+	merchantPub      *rsa.PublicKey // overrides merchant's public half when set
+}

@@ -28,9 +28,10 @@ type Trade struct {
 	Status      mapi.TradeStatus
 	NotifyURL   string
 	Created     time.Time
-	Paid        time.Time
-	Refunded    string // sum of refunds, in the priced currency
-	order       string // the parameters signed, for out_trade_no reuse checks
+	Paid        time.Time // zero while unpaid
+	Expires     time.Time // when an unpaid trade closes (it_b_pay); zero for trades paid at once
+	Refunded    string    // sum of refunds, in the priced currency
+	order       string    // the parameters signed, for out_trade_no reuse checks
 }
 
 // Refund is a refund the server keeps.
@@ -78,35 +79,15 @@ func (e *AppError) Error() string {
 // values), records the trade as paid, posts the signed notification to
 // notify_url and returns the signed synchronous result.
 func (s *Server) Pay(ctx context.Context, orderString string) (*Payment, error) {
-	pairs, err := mapi.ParseQuotedParams(orderString)
-	if err != nil {
-		return nil, &AppError{"ALIN38173", err.Error()}
-	}
-	var content []string
-	p := map[string]string{}
-	for _, kv := range pairs {
-		p[kv.Name] = kv.Value
-		if kv.Name != "sign" && kv.Name != "sign_type" {
-			content = append(content, kv.Name+`="`+kv.Value+`"`)
-		}
-	}
-	sig, err := url.QueryUnescape(p["sign"])
-	st := mapi.SignType(p["sign_type"])
-	if err != nil || (st != mapi.SignTypeRSA && st != mapi.SignTypeRSA2) ||
-		!verify(st, strings.Join(content, "&"), sig, &s.keys.merchant.PublicKey, "") {
-		return nil, &AppError{"ALIN10070", "signature incorrect"}
-	}
-	if p["partner"] != s.partner {
-		return nil, &AppError{"ALIN10129", "partner does not match this environment"}
-	}
-	if p["service"] != mapi.ServiceAppPay || p["forex_biz"] != "FP" || p["product_code"] != mapi.ProductCodeApp {
-		return nil, &AppError{"ALIN38173", "service, forex_biz or product_code incorrect"}
-	}
-	t, err := s.createPaidTrade(p, strings.Join(content, "&"))
+	p, content, err := s.verifyOrder(orderString)
 	if err != nil {
 		return nil, err
 	}
-	result := strings.Join(content, "&") + `&success="true"`
+	t, err := s.createPaidTrade(p, content)
+	if err != nil {
+		return nil, err
+	}
+	result := content + `&success="true"`
 	rsig, err := sign(mapi.SignTypeRSA, result, s.keys.alipay, "")
 	if err != nil {
 		return nil, err
@@ -127,13 +108,20 @@ func (s *Server) createPaidTrade(p map[string]string, order string) (*Trade, err
 		if old.order != order {
 			return nil, &AppError{"ALIN42282", "out_trade_no reused with different parameters"}
 		}
+		if old.Status == mapi.TradeStatusWaitBuyerPay || old.Status == mapi.TradeStatusClosed && old.Paid.IsZero() {
+			return s.payOpen(old)
+		}
 		return nil, &AppError{"5000", "duplicate request: the order is already paid"}
 	}
+	return s.newTrade(p, order, s.now().In(mapi.Beijing).Truncate(time.Second))
+}
+
+// newTrade records a trade paid at now; s.mu is held.
+func (s *Server) newTrade(p map[string]string, order string, now time.Time) (*Trade, error) {
 	rate, ok := s.rates[p["currency"]]
 	if !ok {
 		return nil, &AppError{"ILLEGAL_CURRENCY", "currency not supported"}
 	}
-	now := s.now().In(mapi.Beijing).Truncate(time.Second)
 	t := &Trade{
 		TradeNo: s.nextID("22001"), OutTradeNo: p["out_trade_no"], Subject: p["subject"],
 		Currency: p["currency"], TotalFee: p["total_fee"], RMBFee: p["rmb_fee"], ForexRate: rate,
@@ -199,6 +187,9 @@ func (s *Server) notifyTrade(ctx context.Context, t *Trade) (Delivery, error) {
 
 // post signs and posts fields to u.
 func (s *Server) post(ctx context.Context, u, outTradeNo string, f map[string]string) (Delivery, error) {
+	if err := s.encodeNotification(f); err != nil {
+		return Delivery{}, err
+	}
 	sig, err := sign(s.notifyST, mapi.PreSignString(f), s.keys.alipay, s.md5Key)
 	if err != nil {
 		return Delivery{}, err
@@ -229,6 +220,7 @@ func (s *Server) deliver(ctx context.Context, d Delivery) (Delivery, error) {
 	}
 	s.mu.Lock()
 	s.deliveries = append(s.deliveries, d)
+	s.track(d)
 	s.mu.Unlock()
 	return d, nil
 }

@@ -7,11 +7,20 @@
 // returns the signed synchronous result and posts the signed notification
 // to notify_url), answers notify_verify, serves the rate and download files,
 // writes <PID>_fptrade_<YYYYMMDD>.csv files, and can inject faults.
+//
+// It also plays what a legacy integration meets after the first payment:
+// Alipay's resend schedule for unacknowledged notifications (ResendDue),
+// orders left unpaid until it_b_pay closes them (Open), refund
+// notifications, notifications in GBK (WithNotifyCharset), and the
+// merchant's own keys (WithMerchantPublicKey, WithAlipayKey) on a fixed
+// address (WithListener), with /app/pay and /app/open so that code in
+// another language can act as the app over HTTP.
 package mapitest
 
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -40,7 +49,9 @@ type Server struct {
 	md5Key   string
 	keys     *rsaKeys
 	notifyST mapi.SignType
+	notifyCS mapi.Charset // WithNotifyCharset's
 	hc       *http.Client
+	listener net.Listener // WithListener's, or nil for a new loopback port
 
 	mu         sync.Mutex
 	now        func() time.Time
@@ -49,7 +60,8 @@ type Server struct {
 	refunds    map[string]*Refund // by out_return_no
 	notifyIDs  map[string]time.Time
 	deliveries []Delivery
-	rates      map[string]string // currency -> CNY per unit
+	outbox     map[string]*outboxEntry // by notify_id: what Alipay still resends
+	rates      map[string]string       // currency -> CNY per unit
 	seq        int
 	failNext   int // answer 503 without processing
 	loseNext   int // process, then answer 503
@@ -96,7 +108,14 @@ func NewServer(opts ...Option) *Server {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/gateway.do", s.serveGateway)
-	s.ts = httptest.NewServer(mux)
+	mux.HandleFunc("/app/pay", s.serveApp)
+	mux.HandleFunc("/app/open", s.serveApp)
+	s.ts = httptest.NewUnstartedServer(mux)
+	if s.listener != nil {
+		s.ts.Listener.Close()
+		s.ts.Listener = s.listener
+	}
+	s.ts.Start()
 	s.URL = s.ts.URL + "/gateway.do"
 	s.hc = &http.Client{Timeout: 10 * time.Second}
 	return s
@@ -113,7 +132,14 @@ func (s *Server) MD5Key() string { return s.md5Key }
 
 // MerchantPrivateKeyPEM returns the merchant's RSA private key (PKCS #8
 // PEM) whose public half the server verifies requests with.
-func (s *Server) MerchantPrivateKeyPEM() string { return privatePEM(s.keys.merchant) }
+// It is empty when the server was given only the public key
+// (WithMerchantPublicKey).
+func (s *Server) MerchantPrivateKeyPEM() string {
+	if s.keys.merchant == nil {
+		return ""
+	}
+	return privatePEM(s.keys.merchant)
+}
 
 // AlipayPublicKeyPEM returns the public key of the server's own signing key.
 func (s *Server) AlipayPublicKeyPEM() string { return publicPEM(&s.keys.alipay.PublicKey) }
@@ -146,6 +172,7 @@ func (s *Server) SetRate(currency, rate string) { s.mu.Lock(); s.rates[currency]
 func (s *Server) Trade(outTradeNo string) (Trade, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.expireUnpaid()
 	t, ok := s.trades[outTradeNo]
 	if !ok {
 		return Trade{}, false

@@ -3,8 +3,15 @@ package mapitest_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
 	"errors"
+	"io"
+	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -179,4 +186,54 @@ func TestWriteFPTrade(t *testing.T) {
 		n++
 	}
 	assert.Zero(t, n)
+}
+
+func TestAppOverHTTP(t *testing.T) {
+	srv := mapitest.NewServer()
+	t.Cleanup(srv.Close)
+	c, err := srv.Client()
+	require.NoError(t, err)
+	order, err := c.AppOrderString(&mapi.AppOrder{OutTradeNo: "H-1", Subject: "Tea", Currency: "GBP", TotalFee: "1.00"})
+	require.NoError(t, err)
+	base := strings.TrimSuffix(srv.URL, "/gateway.do")
+
+	resp, err := http.PostForm(base+"/app/pay", url.Values{"order": {order}})
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.True(t, strings.HasPrefix(string(body), "resultStatus={9000}"), "%s", body)
+	_, err = c.VerifyAppResult(strings.TrimSpace(string(body)))
+	require.NoError(t, err)
+
+	resp, err = http.PostForm(base+"/app/pay", url.Values{"order": {strings.Replace(order, "1.00", "9.00", 1)}})
+	require.NoError(t, err)
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Contains(t, string(body), "ALIN10070")
+}
+
+func TestLoadedMerchantKeys(t *testing.T) {
+	merchant, err := rsa.GenerateKey(rand.Reader, 1024)
+	require.NoError(t, err)
+	alipayKey, err := rsa.GenerateKey(rand.Reader, 1024)
+	require.NoError(t, err)
+	srv := mapitest.NewServer(mapitest.WithMerchantPublicKey(&merchant.PublicKey), mapitest.WithAlipayKey(alipayKey))
+	t.Cleanup(srv.Close)
+	assert.Empty(t, srv.MerchantPrivateKeyPEM())
+	der, err := x509.MarshalPKCS8PrivateKey(merchant)
+	require.NoError(t, err)
+	c, err := srv.Client(mapi.WithPrivateKey(base64.StdEncoding.EncodeToString(der)))
+	require.NoError(t, err)
+	_, err = c.QueryTrade(context.Background(), &mapi.QueryTradeRequest{OutTradeNo: "none"})
+	assert.Equal(t, mapi.CodeTradeNotExist, mapi.ErrorCodeOf(err), "the merchant's own key signs, the server's loaded key answers")
+
+	other := mapitest.NewServer() // its merchant key is not the one srv was given
+	t.Cleanup(other.Close)
+	stranger, err := mapi.NewClient(srv.PartnerID(), mapi.WithPrivateKey(other.MerchantPrivateKeyPEM()),
+		mapi.WithAlipayPublicKey(srv.AlipayPublicKeyPEM()), mapi.WithGateway(srv.URL))
+	require.NoError(t, err)
+	_, err = stranger.QueryTrade(context.Background(), &mapi.QueryTradeRequest{OutTradeNo: "none"})
+	assert.Equal(t, mapi.CodeIllegalSign, mapi.ErrorCodeOf(err), "a key the server was not given is refused")
 }
