@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/xborderpay/alipay"
 )
@@ -53,7 +54,7 @@ func ExampleClient_NotificationHandler() {
 	// What Antom sends, twice.
 	body := `{"notifyType":"PAYMENT_RESULT","result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"},"paymentRequestId":"ORD-7781-A","paymentId":"2020010123456789XXXX","paymentAmount":{"value":"1025","currency":"USD"},"paymentCreateTime":"2020-01-01T12:01:00+08:30","paymentTime":"2020-01-01T12:01:01+08:30"}`
 	for range 2 {
-		resp, err := notifyPostAsAntom(srv.URL, "/alipay/notify", "2020-01-01T12:01:01+08:30", body)
+		resp, err := notifyPostAsAntom(srv.URL, "/alipay/notify", time.Now().Format(time.RFC3339), body)
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -77,7 +78,7 @@ func ExampleClient_VerifyNotification() {
 		log.Fatal(err)
 	}
 	body := []byte(`{"notifyType":"REFUND_RESULT","refundAmount":{"currency":"HKD","value":"10000"},"refundId":"2021080419401080130018866020092XXXX","refundRequestId":"REFUND-ORD-7781-1","refundStatus":"SUCCESS","refundTime":"2021-08-04T01:52:37-07:00","result":{"resultCode":"SUCCESS","resultMessage":"Success","resultStatus":"S"}}`)
-	headers := notifyAntomHeaders("/notify/refund", "2021-08-04T01:52:38-07:00", string(body))
+	headers := notifyAntomHeaders("/notify/refund", time.Now().Format(time.RFC3339), string(body))
 
 	n, err := c.VerifyNotification(http.MethodPost, "/notify/refund", headers, body)
 	if err != nil {

@@ -154,6 +154,29 @@ type PayResponse struct {
 	PromotionResult     json.RawMessage `json:"promotionResult,omitempty"`
 }
 
+// UnmarshalJSON decodes the response, reading its times in every form Antom
+// writes (RFC 3339, "+0800" offsets, ...). An empty, missing or unreadable
+// time is the zero time, never an error: an answer Antom signed is not
+// turned into a failure by a timestamp. The response types of the other
+// APIs decode their times the same way.
+func (p *PayResponse) UnmarshalJSON(b []byte) error {
+	type plain PayResponse
+	var w struct {
+		plain
+		PaymentCreateTime jsonTime `json:"paymentCreateTime"`
+		PaymentTime       jsonTime `json:"paymentTime"`
+		AuthExpiryTime    jsonTime `json:"authExpiryTime"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*p = PayResponse(w.plain)
+	p.PaymentCreateTime = time.Time(w.PaymentCreateTime)
+	p.PaymentTime = time.Time(w.PaymentTime)
+	p.AuthExpiryTime = time.Time(w.AuthExpiryTime)
+	return nil
+}
+
 // Pay creates a payment (POST /ams/api/v1/payments/pay). On S and on U
 // PAYMENT_IN_PROCESS it returns the response and a nil error; on F a nil
 // response and an *Error; when the outcome is unknown an error for which
@@ -189,6 +212,21 @@ type CancelResponse struct {
 	PaymentID        string    `json:"paymentId,omitempty"`
 	PaymentRequestID string    `json:"paymentRequestId,omitempty"`
 	CancelTime       time.Time `json:"cancelTime"`
+}
+
+// UnmarshalJSON decodes the wire form; see PayResponse.UnmarshalJSON.
+func (c *CancelResponse) UnmarshalJSON(b []byte) error {
+	type plain CancelResponse
+	var w struct {
+		plain
+		CancelTime jsonTime `json:"cancelTime"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*c = CancelResponse(w.plain)
+	c.CancelTime = time.Time(w.CancelTime)
+	return nil
 }
 
 // Cancel cancels a payment (POST /ams/api/v1/payments/cancel); a buyer who
@@ -236,6 +274,21 @@ type CaptureResponse struct {
 	CaptureAmount       Amount    `json:"captureAmount"`
 	CaptureTime         time.Time `json:"captureTime"`
 	AcquirerReferenceNo string    `json:"acquirerReferenceNo,omitempty"`
+}
+
+// UnmarshalJSON decodes the wire form; see PayResponse.UnmarshalJSON.
+func (c *CaptureResponse) UnmarshalJSON(b []byte) error {
+	type plain CaptureResponse
+	var w struct {
+		plain
+		CaptureTime jsonTime `json:"captureTime"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*c = CaptureResponse(w.plain)
+	c.CaptureTime = time.Time(w.CaptureTime)
+	return nil
 }
 
 // Capture captures an authorised card payment (POST
