@@ -3,6 +3,7 @@ package alipay
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 )
 
@@ -182,8 +183,51 @@ func (p *PayResponse) UnmarshalJSON(b []byte) error {
 // response and an *Error; when the outcome is unknown an error for which
 // IsUnknown is true: inquire with the same PaymentRequestID before trying a
 // new one, or a buyer may pay twice.
+//
+// U PAYMENT_IN_PROCESS with nothing to send the buyer to (no normalUrl,
+// schemeUrl or applinkUrl, no code value, no action form, no paymentData)
+// means, by the result process logic of
+// https://docs.antom.com/ac/ams/payment_cashier, that the payment was not
+// created: Pay returns a nil response and an *Error holding that result and
+// wrapping ErrPaymentNotCreated. It is a definite outcome (IsUnknown is
+// false): pay again with a new PaymentRequestID.
 func (c *Client) Pay(ctx context.Context, r *PayRequest) (*PayResponse, error) {
-	return callAPI[PayResponse](ctx, c, apiPathPay, r)
+	resp, err := callAPI[PayResponse](ctx, c, apiPathPay, r)
+	if err != nil {
+		return nil, err
+	}
+	if resp.Result.ResultStatus == ResultStatusUnknown && resp.Result.ResultCode == ResultCodePaymentInProcess && !resp.hasTarget() {
+		return nil, &Error{API: c.requestURI(apiPathPay), Host: c.base.Host, RequestID: r.PaymentRequestID, Result: resp.Result, Err: ErrPaymentNotCreated}
+	}
+	return resp, nil
+}
+
+// ErrPaymentNotCreated: Antom answered pay with U PAYMENT_IN_PROCESS but
+// gave nothing to send the buyer to, which its pay documentation reads as
+// "the payment was not created". Pay again with a new paymentRequestId.
+var ErrPaymentNotCreated = errors.New("alipay: payment not created: PAYMENT_IN_PROCESS came with no URL, code or action form to send the buyer to; pay again with a new paymentRequestId")
+
+// hasTarget reports whether the response gives the buyer anywhere to go or
+// anything to scan, in any form, whatever the terminal type: a payment
+// that exists must never be read as one that does not.
+func (r *PayResponse) hasTarget() bool {
+	if r.NormalURL != "" || r.SchemeURL != "" || r.ApplinkURL != "" || r.PaymentData != "" {
+		return true
+	}
+	if f := r.OrderCodeForm; f != nil {
+		for _, d := range f.CodeDetails {
+			if d.CodeValue != "" {
+				return true
+			}
+		}
+	}
+	if f := r.RedirectActionForm; f != nil && f.RedirectURL != "" {
+		return true
+	}
+	if f := r.PaymentActionForm; f != nil && f.RedirectURL != "" {
+		return true
+	}
+	return len(r.ChallengeActionForm) > 0 && string(r.ChallengeActionForm) != "null"
 }
 
 // CancelRequest is the body of cancel (spec §2.5). Set PaymentID or
