@@ -69,8 +69,9 @@ type InquiryPaymentResponse struct {
 	PSPCustomerInfo   json.RawMessage `json:"pspCustomerInfo,omitempty"`
 	PromotionResult   json.RawMessage `json:"promotionResult,omitempty"`
 	RetryInfo         json.RawMessage `json:"retryInfo,omitempty"`
-	Metadata          json.RawMessage `json:"metadata,omitempty"`
-	CustomizedInfo    json.RawMessage `json:"customizedInfo,omitempty"`
+	// Metadata is the string given in PayRequest.Metadata.
+	Metadata       string          `json:"metadata,omitempty"`
+	CustomizedInfo json.RawMessage `json:"customizedInfo,omitempty"`
 }
 
 // UnmarshalJSON decodes the wire form; see PayResponse.UnmarshalJSON.

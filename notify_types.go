@@ -42,8 +42,9 @@ type PaymentNotification struct {
 	GrossSettlementAmount    *Amount           `json:"grossSettlementAmount,omitempty"`
 	CustomsDeclarationAmount *Amount           `json:"customsDeclarationAmount,omitempty"`
 	AcquirerReferenceNo      string            `json:"acquirerReferenceNo,omitempty"`
-	Metadata                 string            `json:"metadata,omitempty"`
-	SubscriptionOrderID      string            `json:"subscriptionOrderId,omitempty"`
+	// Metadata is the string given in PayRequest.Metadata.
+	Metadata            string `json:"metadata,omitempty"`
+	SubscriptionOrderID string `json:"subscriptionOrderId,omitempty"`
 	// AuthExpiryTime is when an authorisation (manual capture) expires; zero
 	// when absent.
 	AuthExpiryTime time.Time `json:"authExpiryTime"`
@@ -84,7 +85,8 @@ type RefundNotification struct {
 	GrossSettlementAmount *Amount   `json:"grossSettlementAmount,omitempty"`
 	ActualRefundAmount    *Amount   `json:"actualRefundAmount,omitempty"`
 	// ARN is the card scheme's acquirer reference number, for card refunds.
-	ARN      string `json:"arn,omitempty"`
+	ARN string `json:"arn,omitempty"`
+	// Metadata is the string given in RefundRequest.Metadata.
 	Metadata string `json:"metadata,omitempty"`
 }
 

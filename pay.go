@@ -52,9 +52,13 @@ type PayRequest struct {
 	ExtendInfo       string    `json:"extendInfo,omitempty"`
 	SubscriptionID   string    `json:"subscriptionId,omitempty"`
 	TaxCalculationID string    `json:"taxCalculationId,omitempty"`
+	// Metadata is the merchant's own data about the payment, kept by Antom
+	// and returned in inquiryPayment and the payment notification. It is a
+	// string on the wire, as the official SDKs type it: to attach
+	// structured data, encode it (as JSON, say) into the string.
+	Metadata string `json:"metadata,omitempty"`
 	// Scenario-specific objects whose shape the spec does not fix; they
 	// are sent verbatim.
-	Metadata                json.RawMessage `json:"metadata,omitempty"`
 	CustomizedInfo          json.RawMessage `json:"customizedInfo,omitempty"`
 	CreditPayPlan           json.RawMessage `json:"creditPayPlan,omitempty"`
 	AgreementInfo           json.RawMessage `json:"agreementInfo,omitempty"`
@@ -89,7 +93,7 @@ func (r *PayRequest) validate() error {
 		payMaxLen("paymentMethod.paymentMethodId", r.PaymentMethod.PaymentMethodID, 128),
 		payMaxLen("paymentMethod.extendInfo", r.PaymentMethod.ExtendInfo, 2048),
 		payRequiredMax("paymentRedirectUrl", r.PaymentRedirectURL, 2048),
-		payMaxLen("paymentNotifyUrl", r.PaymentNotifyURL, 2048),
+		payNotifyURL("paymentNotifyUrl", r.PaymentNotifyURL, 2048),
 		r.Env.validate("env"),
 		payMaxLen("appId", r.AppID, 32),
 		payMaxLen("merchantAccountId", r.MerchantAccountID, 32),

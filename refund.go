@@ -26,11 +26,14 @@ type RefundRequest struct {
 	RefundSourceAccountNo string  `json:"refundSourceAccountNo,omitempty"`
 	ActualRefundAmount    *Amount `json:"actualRefundAmount,omitempty"`
 	ExtendInfo            string  `json:"extendInfo,omitempty"`
+	// Metadata is the merchant's own data about the refund, returned in
+	// inquiryRefund and the refund notification. It is a string on the
+	// wire, as the official SDKs type it (see PayRequest.Metadata).
+	Metadata string `json:"metadata,omitempty"`
 	// Scenario-specific objects whose shape the spec does not fix; they
 	// are sent verbatim.
 	RefundToBankInfo json.RawMessage `json:"refundToBankInfo,omitempty"`
 	RefundDetails    json.RawMessage `json:"refundDetails,omitempty"`
-	Metadata         json.RawMessage `json:"metadata,omitempty"`
 	CustomizedInfo   json.RawMessage `json:"customizedInfo,omitempty"`
 }
 
@@ -44,7 +47,7 @@ func (r *RefundRequest) validate() error {
 		r.RefundAmount.validate("refundAmount"),
 		payMaxLen("referenceRefundId", r.ReferenceRefundID, 64),
 		payMaxLen("refundReason", r.RefundReason, 256),
-		payMaxLen("refundNotifyUrl", r.RefundNotifyURL, 1024),
+		payNotifyURL("refundNotifyUrl", r.RefundNotifyURL, 1024),
 		payOptionalAmount("actualRefundAmount", r.ActualRefundAmount),
 	)
 }
@@ -133,8 +136,9 @@ type InquiryRefundResponse struct {
 	ARN                   string          `json:"arn,omitempty"`
 	RRN                   string          `json:"rrn,omitempty"`
 	AcquirerInfo          json.RawMessage `json:"acquirerInfo,omitempty"`
-	Metadata              json.RawMessage `json:"metadata,omitempty"`
-	CustomizedInfo        json.RawMessage `json:"customizedInfo,omitempty"`
+	// Metadata is the string given in RefundRequest.Metadata.
+	Metadata       string          `json:"metadata,omitempty"`
+	CustomizedInfo json.RawMessage `json:"customizedInfo,omitempty"`
 }
 
 // UnmarshalJSON decodes the wire form; see PayResponse.UnmarshalJSON.

@@ -49,6 +49,7 @@ type payment struct {
 	captures []*capture
 
 	payResponse payResponse // what pay answered, replayed on a repeat
+	metadata    string      // echoed in inquiryPayment and notifications
 }
 
 type refund struct {
@@ -58,6 +59,7 @@ type refund struct {
 	amount    wireAmount
 	value     int64
 	reason    string
+	metadata  string
 	notifyURL string
 	status    string
 	time      time.Time
