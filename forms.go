@@ -23,6 +23,9 @@ type OrderCodeForm struct {
 // UnmarshalJSON decodes the wire form; see PayResponse.UnmarshalJSON.
 func (o *OrderCodeForm) UnmarshalJSON(b []byte) error {
 	type plain OrderCodeForm
+	if json.Unmarshal(b, (*plain)(o)) == nil {
+		return nil // every time strict RFC 3339: read as parseTime reads it
+	}
 	var w struct {
 		plain
 		ExpireTime jsonTime `json:"expireTime"`

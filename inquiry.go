@@ -77,6 +77,9 @@ type InquiryPaymentResponse struct {
 // UnmarshalJSON decodes the wire form; see PayResponse.UnmarshalJSON.
 func (i *InquiryPaymentResponse) UnmarshalJSON(b []byte) error {
 	type plain InquiryPaymentResponse
+	if json.Unmarshal(b, (*plain)(i)) == nil {
+		return nil // every time strict RFC 3339: read as parseTime reads it
+	}
 	var w struct {
 		plain
 		PaymentCreateTime      jsonTime `json:"paymentCreateTime"`
@@ -112,6 +115,9 @@ type Transaction struct {
 // UnmarshalJSON decodes the wire form; see PayResponse.UnmarshalJSON.
 func (t *Transaction) UnmarshalJSON(b []byte) error {
 	type plain Transaction
+	if json.Unmarshal(b, (*plain)(t)) == nil {
+		return nil // every time strict RFC 3339: read as parseTime reads it
+	}
 	var w struct {
 		plain
 		TransactionTime jsonTime `json:"transactionTime"`

@@ -56,6 +56,9 @@ type PaymentNotification struct {
 // notification is not refused over a timestamp (Raw keeps the value).
 func (p *PaymentNotification) UnmarshalJSON(b []byte) error {
 	type plain PaymentNotification
+	if json.Unmarshal(b, (*plain)(p)) == nil {
+		return nil // every time strict RFC 3339: read as parseTime reads it
+	}
 	var w struct {
 		plain
 		PaymentCreateTime jsonTime `json:"paymentCreateTime"`
@@ -93,6 +96,9 @@ type RefundNotification struct {
 // UnmarshalJSON decodes the wire form; see PaymentNotification.UnmarshalJSON.
 func (r *RefundNotification) UnmarshalJSON(b []byte) error {
 	type plain RefundNotification
+	if json.Unmarshal(b, (*plain)(r)) == nil {
+		return nil // every time strict RFC 3339: read as parseTime reads it
+	}
 	var w struct {
 		plain
 		RefundTime jsonTime `json:"refundTime"`
@@ -120,6 +126,9 @@ type CaptureNotification struct {
 // UnmarshalJSON decodes the wire form; see PaymentNotification.UnmarshalJSON.
 func (c *CaptureNotification) UnmarshalJSON(b []byte) error {
 	type plain CaptureNotification
+	if json.Unmarshal(b, (*plain)(c)) == nil {
+		return nil // every time strict RFC 3339: read as parseTime reads it
+	}
 	var w struct {
 		plain
 		CaptureTime jsonTime `json:"captureTime"`

@@ -68,6 +68,9 @@ func (q Quote) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON decodes the wire form; see PayResponse.UnmarshalJSON.
 func (q *Quote) UnmarshalJSON(b []byte) error {
 	type plain Quote
+	if json.Unmarshal(b, (*plain)(q)) == nil {
+		return nil // every time strict RFC 3339: read as parseTime reads it
+	}
 	var w struct {
 		plain
 		QuoteStartTime  jsonTime `json:"quoteStartTime"`

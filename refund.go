@@ -76,6 +76,9 @@ type RefundResponse struct {
 // UnmarshalJSON decodes the wire form; see PayResponse.UnmarshalJSON.
 func (r *RefundResponse) UnmarshalJSON(b []byte) error {
 	type plain RefundResponse
+	if json.Unmarshal(b, (*plain)(r)) == nil {
+		return nil // every time strict RFC 3339: read as parseTime reads it
+	}
 	var w struct {
 		plain
 		RefundTime jsonTime `json:"refundTime"`
@@ -144,6 +147,9 @@ type InquiryRefundResponse struct {
 // UnmarshalJSON decodes the wire form; see PayResponse.UnmarshalJSON.
 func (i *InquiryRefundResponse) UnmarshalJSON(b []byte) error {
 	type plain InquiryRefundResponse
+	if json.Unmarshal(b, (*plain)(i)) == nil {
+		return nil // every time strict RFC 3339: read as parseTime reads it
+	}
 	var w struct {
 		plain
 		RefundTime jsonTime `json:"refundTime"`

@@ -260,6 +260,14 @@ func FuzzParseTime(f *testing.F) {
 			require.NoError(t, err, "%q is RFC 3339", s)
 			require.True(t, want.Equal(got), "%q: %s, time.Parse %s", s, got, want)
 		}
+		// The response types first try encoding/json's own time.Time
+		// decoding, which takes strict RFC 3339 only; it must agree.
+		var std time.Time
+		if std.UnmarshalJSON([]byte(`"`+s+`"`)) == nil && s != "" {
+			got, err := parseTime(s, nil)
+			require.NoError(t, err, "%q decodes as a time.Time", s)
+			require.True(t, std.Equal(got), "%q: %s, time.Time %s", s, got, std)
+		}
 		_, _ = parseTime(s, time.UTC)
 		_, _ = parseRequestTime(s)
 		var jt jsonTime
