@@ -10,12 +10,12 @@ import (
 )
 
 // One reader of times for everything Antom writes: API responses,
-// notifications and reconciliation reports. Antom documents its datetimes
-// as ISO 8601 with an offset, 2019-11-27T12:01:01+08:00 ("Message
-// structure" under https://docs.antom.com/ac/ams/api_fund), but its SDKs
-// and samples also show +0800 (PHP's DATE_ISO8601), Z and fractional
-// seconds; reports add zone-less times and plain dates. Request-Time
-// headers are epoch milliseconds (https://docs.antom.com/ac/ams/api_fund)
+// notifications and reconciliation reports. Antom's API pages give
+// datetimes as ISO 8601 with an offset, such as 2019-11-27T12:01:01+08:00
+// (https://docs.antom.com/ac/ams/api_fund, the Response-Time header), but
+// its SDKs and samples also show +0800 (the PHP SDK's DATE_ISO8601), Z and
+// fractional seconds; reports add zone-less times and plain dates.
+// Request-Time headers are epoch milliseconds, as the same page documents,
 // or ISO 8601, depending on who sent them.
 
 // errNotATime is the error parseTime wraps for a value in no known form.
