@@ -111,6 +111,9 @@ func NewClient(clientID string, opts ...Option) (*Client, error) {
 		notify:     s.notify,
 		now:        time.Now,
 	}
+	if s.now != nil {
+		c.now = s.now
+	}
 	if s.sandbox != nil {
 		c.sandbox = *s.sandbox
 	}

@@ -212,7 +212,7 @@ func notifyCardNotifications(t *testing.T, w *secretWatch, logger *slog.Logger) 
 	})
 	body := `{"notifyType":"PAYMENT_RESULT","result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"},"paymentRequestId":"hyg-card","paymentId":"P1","paymentAmount":{"currency":"USD","value":"1000"},"paymentCreateTime":"2020-01-01T12:01:00+08:30","cardInfo":{"cardNo":"` + testCard + `","cardBrand":"VISA"}}`
 	send := func(body string, tamper bool) int {
-		reqTime := "2020-01-01T12:01:01+08:30"
+		reqTime := time.Now().Format(time.RFC3339)
 		sig, err := alipay.NewSigner(antomKey).Sign(context.Background(), alipay.SignContent("POST", "/notify", c.ClientID(), reqTime, []byte(body)))
 		require.NoError(t, err)
 		if tamper {

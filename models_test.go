@@ -314,3 +314,28 @@ func TestPaymentStatusFinal(t *testing.T) {
 		assert.Equal(t, final, s.Final(), s)
 	}
 }
+
+// metadata is a string on the wire (the official SDKs type it so), for
+// pay and refund and where Antom returns it: structured data travels
+// encoded inside the string, never as a JSON object.
+func TestMetadataIsAStringOnTheWire(t *testing.T) {
+	const meta = `{"orderSource":"app","campaign":"spring"}`
+	pay := payRequestFixture()
+	pay.Metadata = meta
+	var wire map[string]any
+	require.NoError(t, json.Unmarshal([]byte(modelsMarshal(t, pay)), &wire))
+	assert.Equal(t, meta, wire["metadata"])
+
+	refund := &RefundRequest{RefundRequestID: "r-1", PaymentID: "p-1", RefundAmount: Amount{Currency: "USD", Value: "1"}, Metadata: meta}
+	require.NoError(t, json.Unmarshal([]byte(modelsMarshal(t, refund)), &wire))
+	assert.Equal(t, meta, wire["metadata"])
+
+	quoted, err := json.Marshal(meta)
+	require.NoError(t, err)
+	var inq InquiryPaymentResponse
+	require.NoError(t, json.Unmarshal([]byte(`{"result":{"resultStatus":"S"},"metadata":`+string(quoted)+`}`), &inq))
+	assert.Equal(t, meta, inq.Metadata)
+	var inqRefund InquiryRefundResponse
+	require.NoError(t, json.Unmarshal([]byte(`{"result":{"resultStatus":"S"},"metadata":`+string(quoted)+`}`), &inqRefund))
+	assert.Equal(t, meta, inqRefund.Metadata)
+}

@@ -16,8 +16,9 @@ import (
 
 var (
 	// ErrStaleNotification: a notification's Request-Time is further from
-	// now than the tolerance set with WithNotificationTolerance, or could not
-	// be read as a time while a tolerance is set.
+	// now than the replay window (DefaultNotificationTolerance, or the one
+	// set with WithNotificationTolerance), or could not be read as a time
+	// while the window is on.
 	ErrStaleNotification = errors.New("alipay: notification Request-Time outside the tolerance")
 	// ErrMalformedNotification: a notification's signature verified, but
 	// its body is not a JSON object or a known field has the wrong form.
@@ -154,13 +155,16 @@ func (c *Client) notifyVerify(method, uri, reqTime string, body, sig []byte) err
 	return fmt.Errorf("%w %s: %w", ErrBadSignature, msg, err)
 }
 
-// notifyCheckTime applies WithNotificationTolerance.
+// notifyCheckTime applies the replay window (WithNotificationTolerance).
 func (c *Client) notifyCheckTime(reqTime string) error {
 	tol := c.notify.tolerance
-	if tol <= 0 {
+	switch {
+	case tol < 0:
 		return nil
+	case tol == 0:
+		tol = DefaultNotificationTolerance
 	}
-	t, err := notifyParseRequestTime(reqTime)
+	t, err := parseRequestTime(reqTime)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrStaleNotification, err)
 	}

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"runtime/debug"
+	"time"
 )
 
 // NotificationAck is the exact body Antom expects in answer to a
@@ -25,8 +27,11 @@ const NotificationAck = `{"result":{"resultCode":"SUCCESS","resultStatus":"S","r
 //     notification again (the panic is recovered and logged);
 //   - 401 when the signature is missing, malformed or does not verify, the
 //     Client-Id is not this client's, Request-Time is missing, or it is
-//     outside the tolerance set with WithNotificationTolerance;
+//     outside the replay window (DefaultNotificationTolerance, or the one
+//     set with WithNotificationTolerance);
 //   - 413 when the body exceeds the bound set with WithNotificationMaxBytes;
+//   - 408 when the body did not arrive within the read timeout
+//     (WithNotificationReadTimeout, default DefaultNotificationReadTimeout);
 //   - 400 when the body could not be read, or the signature verified but the
 //     body could not be decoded;
 //   - 405, with an Allow header, for any method but POST.
@@ -60,7 +65,7 @@ func (h *notifyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			slog.Int("status", http.StatusMethodNotAllowed), slog.String("method", truncate(r.Method, 16)))
 		return
 	}
-	n, err := h.c.ParseNotification(r)
+	n, err := h.parse(w, r)
 	if err != nil {
 		status := notifyStatus(err)
 		http.Error(w, http.StatusText(status), status)
@@ -79,6 +84,29 @@ func (h *notifyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte(NotificationAck))
 	log.LogAttrs(ctx, slog.LevelDebug, "alipay: notification acknowledged",
 		slog.Any("notification", n), slog.String("dedupeKey", n.DedupeKey()))
+}
+
+// parse reads and verifies the notification under a read deadline, so that
+// a client that sends its body slowly cannot hold the connection. Network
+// deadlines are wall-clock time, whatever clock the client was given.
+// net/http lifts the deadline itself once the body has been read to its end
+// (it starts its background read then), so it never cancels the context fn
+// works with. After a timeout it stays in the past: net/http, which reads
+// what is left of a body before answering, then fails at once and closes
+// the connection instead of waiting on the slow client.
+func (h *notifyHandler) parse(w http.ResponseWriter, r *http.Request) (*Notification, error) {
+	d := h.c.notify.readTimeout
+	if d <= 0 {
+		d = DefaultNotificationReadTimeout
+	}
+	// A ResponseWriter that cannot set deadlines is not a net/http
+	// connection; it is read as it is.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(d))
+	n, err := h.c.ParseNotification(r)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		w.Header().Set("Connection", "close")
+	}
+	return n, err
 }
 
 // call runs fn, turning a panic into an error. http.ErrAbortHandler is
@@ -100,6 +128,8 @@ func notifyStatus(err error) int {
 	switch {
 	case errors.Is(err, ErrResponseTooLarge):
 		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return http.StatusRequestTimeout
 	case errors.Is(err, ErrMalformedNotification):
 		return http.StatusBadRequest
 	case errors.Is(err, ErrMalformedSignature), errors.Is(err, ErrBadSignature), errors.Is(err, ErrStaleNotification):

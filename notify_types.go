@@ -2,8 +2,6 @@ package alipay
 
 import (
 	"encoding/json"
-	"fmt"
-	"strconv"
 	"time"
 )
 
@@ -44,33 +42,37 @@ type PaymentNotification struct {
 	GrossSettlementAmount    *Amount           `json:"grossSettlementAmount,omitempty"`
 	CustomsDeclarationAmount *Amount           `json:"customsDeclarationAmount,omitempty"`
 	AcquirerReferenceNo      string            `json:"acquirerReferenceNo,omitempty"`
-	Metadata                 string            `json:"metadata,omitempty"`
-	SubscriptionOrderID      string            `json:"subscriptionOrderId,omitempty"`
+	// Metadata is the string given in PayRequest.Metadata.
+	Metadata            string `json:"metadata,omitempty"`
+	SubscriptionOrderID string `json:"subscriptionOrderId,omitempty"`
 	// AuthExpiryTime is when an authorisation (manual capture) expires; zero
 	// when absent.
 	AuthExpiryTime time.Time `json:"authExpiryTime"`
 }
 
-// UnmarshalJSON decodes the wire form, reading datetimes in any ISO 8601
-// form Antom uses ("+08:30", "-07:00", "Z", "+0800"); an empty or missing
-// datetime is the zero time.
+// UnmarshalJSON decodes the wire form, reading datetimes in every form
+// Antom writes ("+08:30", "-07:00", "Z", "+0800"). An empty, missing or
+// unreadable datetime is the zero time, never an error: a verified
+// notification is not refused over a timestamp (Raw keeps the value).
 func (p *PaymentNotification) UnmarshalJSON(b []byte) error {
 	type plain PaymentNotification
+	if json.Unmarshal(b, (*plain)(p)) == nil {
+		return nil // every time strict RFC 3339: read as parseTime reads it
+	}
 	var w struct {
 		plain
-		PaymentCreateTime notifyTimeString `json:"paymentCreateTime"`
-		PaymentTime       notifyTimeString `json:"paymentTime"`
-		AuthExpiryTime    notifyTimeString `json:"authExpiryTime"`
+		PaymentCreateTime jsonTime `json:"paymentCreateTime"`
+		PaymentTime       jsonTime `json:"paymentTime"`
+		AuthExpiryTime    jsonTime `json:"authExpiryTime"`
 	}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
 	*p = PaymentNotification(w.plain)
-	return notifyParseTimes(
-		notifyTimeField{"paymentCreateTime", w.PaymentCreateTime, &p.PaymentCreateTime},
-		notifyTimeField{"paymentTime", w.PaymentTime, &p.PaymentTime},
-		notifyTimeField{"authExpiryTime", w.AuthExpiryTime, &p.AuthExpiryTime},
-	)
+	p.PaymentCreateTime = time.Time(w.PaymentCreateTime)
+	p.PaymentTime = time.Time(w.PaymentTime)
+	p.AuthExpiryTime = time.Time(w.AuthExpiryTime)
+	return nil
 }
 
 // RefundNotification is the body of notifyRefund (spec §2.10), sent with
@@ -86,22 +88,27 @@ type RefundNotification struct {
 	GrossSettlementAmount *Amount   `json:"grossSettlementAmount,omitempty"`
 	ActualRefundAmount    *Amount   `json:"actualRefundAmount,omitempty"`
 	// ARN is the card scheme's acquirer reference number, for card refunds.
-	ARN      string `json:"arn,omitempty"`
+	ARN string `json:"arn,omitempty"`
+	// Metadata is the string given in RefundRequest.Metadata.
 	Metadata string `json:"metadata,omitempty"`
 }
 
 // UnmarshalJSON decodes the wire form; see PaymentNotification.UnmarshalJSON.
 func (r *RefundNotification) UnmarshalJSON(b []byte) error {
 	type plain RefundNotification
+	if json.Unmarshal(b, (*plain)(r)) == nil {
+		return nil // every time strict RFC 3339: read as parseTime reads it
+	}
 	var w struct {
 		plain
-		RefundTime notifyTimeString `json:"refundTime"`
+		RefundTime jsonTime `json:"refundTime"`
 	}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
 	*r = RefundNotification(w.plain)
-	return notifyParseTimes(notifyTimeField{"refundTime", w.RefundTime, &r.RefundTime})
+	r.RefundTime = time.Time(w.RefundTime)
+	return nil
 }
 
 // CaptureNotification is the body of notifyCapture (spec §2.11), sent with
@@ -119,81 +126,17 @@ type CaptureNotification struct {
 // UnmarshalJSON decodes the wire form; see PaymentNotification.UnmarshalJSON.
 func (c *CaptureNotification) UnmarshalJSON(b []byte) error {
 	type plain CaptureNotification
+	if json.Unmarshal(b, (*plain)(c)) == nil {
+		return nil // every time strict RFC 3339: read as parseTime reads it
+	}
 	var w struct {
 		plain
-		CaptureTime notifyTimeString `json:"captureTime"`
+		CaptureTime jsonTime `json:"captureTime"`
 	}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
 	*c = CaptureNotification(w.plain)
-	return notifyParseTimes(notifyTimeField{"captureTime", w.CaptureTime, &c.CaptureTime})
-}
-
-// notifyTimeString is a datetime as sent: a JSON string or null.
-type notifyTimeString string
-
-type notifyTimeField struct {
-	name string
-	raw  notifyTimeString
-	dst  *time.Time
-}
-
-func notifyParseTimes(fields ...notifyTimeField) error {
-	for _, f := range fields {
-		if f.raw == "" {
-			*f.dst = time.Time{}
-			continue
-		}
-		t, err := notifyParseISOTime(string(f.raw))
-		if err != nil {
-			return fmt.Errorf("%s: %w", f.name, err)
-		}
-		*f.dst = t
-	}
+	c.CaptureTime = time.Time(w.CaptureTime)
 	return nil
-}
-
-// notifyISOLayouts are the ISO 8601 forms seen from Antom and its SDKs.
-// time.Parse accepts a fractional second after the seconds in each.
-var notifyISOLayouts = []string{
-	time.RFC3339,               // 2020-01-01T12:01:01+08:30, 2019-01-01T01:01:01Z
-	"2006-01-02T15:04:05Z0700", // +0800 (PHP's DATE_ISO8601)
-	"2006-01-02T15:04:05Z07",   // +08
-}
-
-// notifyParseISOTime parses an ISO 8601 date-time with a zone offset.
-func notifyParseISOTime(s string) (time.Time, error) {
-	for _, layout := range notifyISOLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("%q is not an ISO 8601 date-time with a zone offset", truncate(s, 40))
-}
-
-// notifyParseRequestTime parses a Request-Time header: epoch milliseconds
-// (what the API documentation specifies) or ISO 8601 (what notifications
-// carry in practice).
-func notifyParseRequestTime(s string) (time.Time, error) {
-	if s != "" && len(s) <= 18 && notifyAllDigits(s) {
-		ms, err := strconv.ParseInt(s, 10, 64)
-		if err == nil {
-			return time.UnixMilli(ms), nil
-		}
-	}
-	t, err := notifyParseISOTime(s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("the Request-Time header %q is neither epoch milliseconds nor ISO 8601", truncate(s, 40))
-	}
-	return t, nil
-}
-
-func notifyAllDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

@@ -25,6 +25,7 @@ type settings struct {
 	keyVersion      string
 	agentToken      string
 	notify          notifyConfig
+	now             func() time.Time // WithClock (clock.go)
 }
 
 // WithPrivateKey sets the merchant's RSA private key: PKCS #8 or PKCS #1, PEM
@@ -97,4 +98,5 @@ type notifyConfig struct {
 	maxBodyBytes int64
 	tolerance    time.Duration
 	publicURI    func(*http.Request) string
+	readTimeout  time.Duration // WithNotificationReadTimeout
 }

@@ -3,6 +3,7 @@ package alipay
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 )
 
@@ -51,9 +52,13 @@ type PayRequest struct {
 	ExtendInfo       string    `json:"extendInfo,omitempty"`
 	SubscriptionID   string    `json:"subscriptionId,omitempty"`
 	TaxCalculationID string    `json:"taxCalculationId,omitempty"`
+	// Metadata is the merchant's own data about the payment, kept by Antom
+	// and returned in inquiryPayment and the payment notification. It is a
+	// string on the wire, as the official SDKs type it: to attach
+	// structured data, encode it (as JSON, say) into the string.
+	Metadata string `json:"metadata,omitempty"`
 	// Scenario-specific objects whose shape the spec does not fix; they
 	// are sent verbatim.
-	Metadata                json.RawMessage `json:"metadata,omitempty"`
 	CustomizedInfo          json.RawMessage `json:"customizedInfo,omitempty"`
 	CreditPayPlan           json.RawMessage `json:"creditPayPlan,omitempty"`
 	AgreementInfo           json.RawMessage `json:"agreementInfo,omitempty"`
@@ -88,7 +93,7 @@ func (r *PayRequest) validate() error {
 		payMaxLen("paymentMethod.paymentMethodId", r.PaymentMethod.PaymentMethodID, 128),
 		payMaxLen("paymentMethod.extendInfo", r.PaymentMethod.ExtendInfo, 2048),
 		payRequiredMax("paymentRedirectUrl", r.PaymentRedirectURL, 2048),
-		payMaxLen("paymentNotifyUrl", r.PaymentNotifyURL, 2048),
+		payNotifyURL("paymentNotifyUrl", r.PaymentNotifyURL, 2048),
 		r.Env.validate("env"),
 		payMaxLen("appId", r.AppID, 32),
 		payMaxLen("merchantAccountId", r.MerchantAccountID, 32),
@@ -154,13 +159,87 @@ type PayResponse struct {
 	PromotionResult     json.RawMessage `json:"promotionResult,omitempty"`
 }
 
+// UnmarshalJSON decodes the response, reading its times in every form Antom
+// writes (RFC 3339, "+0800" offsets, ...). An empty, missing or unreadable
+// time is the zero time, never an error: an answer Antom signed is not
+// turned into a failure by a timestamp. The response types of the other
+// APIs decode their times the same way.
+//
+// It first decodes as encoding/json would, which reads strict RFC 3339
+// times to the same instants as the package's time reader (a fuzz target
+// holds them to that) at less cost, and only when that fails decodes again
+// with every time through the package's reader.
+func (p *PayResponse) UnmarshalJSON(b []byte) error {
+	type plain PayResponse
+	if json.Unmarshal(b, (*plain)(p)) == nil {
+		return nil // every time strict RFC 3339: read as parseTime reads it
+	}
+	var w struct {
+		plain
+		PaymentCreateTime jsonTime `json:"paymentCreateTime"`
+		PaymentTime       jsonTime `json:"paymentTime"`
+		AuthExpiryTime    jsonTime `json:"authExpiryTime"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*p = PayResponse(w.plain)
+	p.PaymentCreateTime = time.Time(w.PaymentCreateTime)
+	p.PaymentTime = time.Time(w.PaymentTime)
+	p.AuthExpiryTime = time.Time(w.AuthExpiryTime)
+	return nil
+}
+
 // Pay creates a payment (POST /ams/api/v1/payments/pay). On S and on U
 // PAYMENT_IN_PROCESS it returns the response and a nil error; on F a nil
 // response and an *Error; when the outcome is unknown an error for which
 // IsUnknown is true: inquire with the same PaymentRequestID before trying a
 // new one, or a buyer may pay twice.
+//
+// U PAYMENT_IN_PROCESS with nothing to send the buyer to (no normalUrl,
+// schemeUrl or applinkUrl, no code value, no action form, no paymentData)
+// means, by the result process logic of
+// https://docs.antom.com/ac/ams/payment_cashier, that the payment was not
+// created: Pay returns a nil response and an *Error holding that result and
+// wrapping ErrPaymentNotCreated. It is a definite outcome (IsUnknown is
+// false): pay again with a new PaymentRequestID.
 func (c *Client) Pay(ctx context.Context, r *PayRequest) (*PayResponse, error) {
-	return callAPI[PayResponse](ctx, c, apiPathPay, r)
+	resp, err := callAPI[PayResponse](ctx, c, apiPathPay, r)
+	if err != nil {
+		return nil, err
+	}
+	if resp.Result.ResultStatus == ResultStatusUnknown && resp.Result.ResultCode == ResultCodePaymentInProcess && !resp.hasTarget() {
+		return nil, &Error{API: c.requestURI(apiPathPay), Host: c.base.Host, RequestID: r.PaymentRequestID, Result: resp.Result, Err: ErrPaymentNotCreated}
+	}
+	return resp, nil
+}
+
+// ErrPaymentNotCreated: Antom answered pay with U PAYMENT_IN_PROCESS but
+// gave nothing to send the buyer to, which its pay documentation reads as
+// "the payment was not created". Pay again with a new paymentRequestId.
+var ErrPaymentNotCreated = errors.New("alipay: payment not created: PAYMENT_IN_PROCESS came with no URL, code or action form to send the buyer to; pay again with a new paymentRequestId")
+
+// hasTarget reports whether the response gives the buyer anywhere to go or
+// anything to scan, in any form, whatever the terminal type: a payment
+// that exists must never be read as one that does not.
+func (r *PayResponse) hasTarget() bool {
+	if r.NormalURL != "" || r.SchemeURL != "" || r.ApplinkURL != "" || r.PaymentData != "" {
+		return true
+	}
+	if f := r.OrderCodeForm; f != nil {
+		for _, d := range f.CodeDetails {
+			if d.CodeValue != "" {
+				return true
+			}
+		}
+	}
+	if f := r.RedirectActionForm; f != nil && f.RedirectURL != "" {
+		return true
+	}
+	if f := r.PaymentActionForm; f != nil && f.RedirectURL != "" {
+		return true
+	}
+	return len(r.ChallengeActionForm) > 0 && string(r.ChallengeActionForm) != "null"
 }
 
 // CancelRequest is the body of cancel (spec §2.5). Set PaymentID or
@@ -189,6 +268,24 @@ type CancelResponse struct {
 	PaymentID        string    `json:"paymentId,omitempty"`
 	PaymentRequestID string    `json:"paymentRequestId,omitempty"`
 	CancelTime       time.Time `json:"cancelTime"`
+}
+
+// UnmarshalJSON decodes the wire form; see PayResponse.UnmarshalJSON.
+func (c *CancelResponse) UnmarshalJSON(b []byte) error {
+	type plain CancelResponse
+	if json.Unmarshal(b, (*plain)(c)) == nil {
+		return nil // every time strict RFC 3339: read as parseTime reads it
+	}
+	var w struct {
+		plain
+		CancelTime jsonTime `json:"cancelTime"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*c = CancelResponse(w.plain)
+	c.CancelTime = time.Time(w.CancelTime)
+	return nil
 }
 
 // Cancel cancels a payment (POST /ams/api/v1/payments/cancel); a buyer who
@@ -236,6 +333,24 @@ type CaptureResponse struct {
 	CaptureAmount       Amount    `json:"captureAmount"`
 	CaptureTime         time.Time `json:"captureTime"`
 	AcquirerReferenceNo string    `json:"acquirerReferenceNo,omitempty"`
+}
+
+// UnmarshalJSON decodes the wire form; see PayResponse.UnmarshalJSON.
+func (c *CaptureResponse) UnmarshalJSON(b []byte) error {
+	type plain CaptureResponse
+	if json.Unmarshal(b, (*plain)(c)) == nil {
+		return nil // every time strict RFC 3339: read as parseTime reads it
+	}
+	var w struct {
+		plain
+		CaptureTime jsonTime `json:"captureTime"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*c = CaptureResponse(w.plain)
+	c.CaptureTime = time.Time(w.CaptureTime)
+	return nil
 }
 
 // Capture captures an authorised card payment (POST

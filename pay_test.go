@@ -132,7 +132,9 @@ func TestPaymentAPIsRoundTrip(t *testing.T) {
 	outcomes := []outcome{
 		{name: "S", reply: func(a payAPI) fakeAntomReply { return fakeAntomReply{body: a.success} }, wantResp: true, wantCode: ResultCodeSuccess},
 		{name: "U in process", inProcess: true, wantResp: true, reply: func(a payAPI) fakeAntomReply {
-			return fakeAntomReply{body: `{"result":{"resultCode":"` + string(a.inProcess) + `","resultStatus":"U","resultMessage":"in process"}}`}
+			// normalUrl: pay's in-process answer without a target means
+			// "not created" (TestPayInProcessWithoutTargetIsNotCreated).
+			return fakeAntomReply{body: `{"result":{"resultCode":"` + string(a.inProcess) + `","resultStatus":"U","resultMessage":"in process"},"normalUrl":"https://pay.example/n"}`}
 		}},
 		{name: "F", reply: body(failBody), wantCode: ResultCodeProcessFail, wantStatus: http.StatusOK},
 		{name: "F param", reply: body(paramBody), wantCode: ResultCodeParamIllegal, wantStatus: http.StatusOK},

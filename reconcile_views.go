@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -196,56 +195,19 @@ func (v *reportView) count(column string) int64 {
 	return n
 }
 
-// reportTimeLayouts are the zone-less forms a report time may take, read
-// in the reader's time zone; times with an offset are RFC 3339.
-var reportTimeLayouts = []string{
-	"2006-01-02 15:04:05",
-	"2006-01-02T15:04:05",
-	"2006-01-02 15:04:05.999999999",
-	"2006-01-02T15:04:05.999999999",
-	"2006/01/02 15:04:05",
-}
-
+// time reads a time column with the package's one time reader (see
+// parseTime): RFC 3339 and the other offset forms Antom writes, and, since
+// report times often carry no zone, the same without an offset and plain
+// dates, read in the reader's time zone.
 func (v *reportView) time(column string) time.Time {
 	s := v.str(column)
 	if s == "" {
 		return time.Time{}
 	}
-	var t time.Time
-	var err error
-	switch {
-	case len(s) == 10 && s[4] == '-': // a date
-		t, err = time.ParseInLocation("2006-01-02", s, v.row.meta.loc)
-	case len(s) == 8 && s[0] >= '0' && s[0] <= '9' && !strings.ContainsAny(s, "-/:"): // a compact date
-		t, err = time.ParseInLocation("20060102", s, v.row.meta.loc)
-	case len(s) > 19 && (s[len(s)-1] == 'Z' || strings.ContainsAny(s[19:], "+-")): // with an offset
-		if t, err = time.Parse(time.RFC3339Nano, s); err != nil {
-			for _, layout := range reportOffsetLayouts {
-				if t, err = time.Parse(layout, s); err == nil {
-					break
-				}
-			}
-		}
-	default:
-		err = errReportTime
-		for _, layout := range reportTimeLayouts {
-			if t, err = time.ParseInLocation(layout, s, v.row.meta.loc); err == nil {
-				break
-			}
-		}
-	}
+	t, err := parseTime(s, v.row.meta.loc)
 	if err != nil {
-		v.fail(column, fmt.Errorf("%s is not a time (RFC 3339, 2006-01-02 15:04:05 or 2006-01-02)", amountQuote(s)))
+		v.fail(column, err)
 		return time.Time{}
 	}
 	return t
 }
-
-// reportOffsetLayouts are forms with an offset other than RFC 3339.
-var reportOffsetLayouts = []string{
-	"2006-01-02T15:04:05.999999999Z0700",
-	"2006-01-02 15:04:05.999999999Z07:00",
-	"2006-01-02 15:04:05.999999999Z0700",
-}
-
-var errReportTime = errors.New("not a time")

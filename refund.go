@@ -26,11 +26,14 @@ type RefundRequest struct {
 	RefundSourceAccountNo string  `json:"refundSourceAccountNo,omitempty"`
 	ActualRefundAmount    *Amount `json:"actualRefundAmount,omitempty"`
 	ExtendInfo            string  `json:"extendInfo,omitempty"`
+	// Metadata is the merchant's own data about the refund, returned in
+	// inquiryRefund and the refund notification. It is a string on the
+	// wire, as the official SDKs type it (see PayRequest.Metadata).
+	Metadata string `json:"metadata,omitempty"`
 	// Scenario-specific objects whose shape the spec does not fix; they
 	// are sent verbatim.
 	RefundToBankInfo json.RawMessage `json:"refundToBankInfo,omitempty"`
 	RefundDetails    json.RawMessage `json:"refundDetails,omitempty"`
-	Metadata         json.RawMessage `json:"metadata,omitempty"`
 	CustomizedInfo   json.RawMessage `json:"customizedInfo,omitempty"`
 }
 
@@ -44,7 +47,7 @@ func (r *RefundRequest) validate() error {
 		r.RefundAmount.validate("refundAmount"),
 		payMaxLen("referenceRefundId", r.ReferenceRefundID, 64),
 		payMaxLen("refundReason", r.RefundReason, 256),
-		payMaxLen("refundNotifyUrl", r.RefundNotifyURL, 1024),
+		payNotifyURL("refundNotifyUrl", r.RefundNotifyURL, 1024),
 		payOptionalAmount("actualRefundAmount", r.ActualRefundAmount),
 	)
 }
@@ -68,6 +71,24 @@ type RefundResponse struct {
 	ActualRefundAmount             *Amount         `json:"actualRefundAmount,omitempty"`
 	RefundNonGuaranteeCouponAmount *Amount         `json:"refundNonGuaranteeCouponAmount,omitempty"`
 	AcquirerInfo                   json.RawMessage `json:"acquirerInfo,omitempty"`
+}
+
+// UnmarshalJSON decodes the wire form; see PayResponse.UnmarshalJSON.
+func (r *RefundResponse) UnmarshalJSON(b []byte) error {
+	type plain RefundResponse
+	if json.Unmarshal(b, (*plain)(r)) == nil {
+		return nil // every time strict RFC 3339: read as parseTime reads it
+	}
+	var w struct {
+		plain
+		RefundTime jsonTime `json:"refundTime"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*r = RefundResponse(w.plain)
+	r.RefundTime = time.Time(w.RefundTime)
+	return nil
 }
 
 // Refund refunds a successful payment (POST /ams/api/v1/payments/refund).
@@ -118,8 +139,27 @@ type InquiryRefundResponse struct {
 	ARN                   string          `json:"arn,omitempty"`
 	RRN                   string          `json:"rrn,omitempty"`
 	AcquirerInfo          json.RawMessage `json:"acquirerInfo,omitempty"`
-	Metadata              json.RawMessage `json:"metadata,omitempty"`
-	CustomizedInfo        json.RawMessage `json:"customizedInfo,omitempty"`
+	// Metadata is the string given in RefundRequest.Metadata.
+	Metadata       string          `json:"metadata,omitempty"`
+	CustomizedInfo json.RawMessage `json:"customizedInfo,omitempty"`
+}
+
+// UnmarshalJSON decodes the wire form; see PayResponse.UnmarshalJSON.
+func (i *InquiryRefundResponse) UnmarshalJSON(b []byte) error {
+	type plain InquiryRefundResponse
+	if json.Unmarshal(b, (*plain)(i)) == nil {
+		return nil // every time strict RFC 3339: read as parseTime reads it
+	}
+	var w struct {
+		plain
+		RefundTime jsonTime `json:"refundTime"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*i = InquiryRefundResponse(w.plain)
+	i.RefundTime = time.Time(w.RefundTime)
+	return nil
 }
 
 // InquiryRefund asks for a refund's state (POST

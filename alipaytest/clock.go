@@ -20,6 +20,12 @@ func (realClock) Now() time.Time { return time.Now() }
 // with WithClock, then call Advance to expire payments or bring the next
 // notification retry due without waiting.
 //
+// The server signs notifications at the fake time. Server.Client gives its
+// client the same clock; a client made with alipay.NewClient needs
+// alipay.WithClock(clock.Now), or it refuses them as outside its replay
+// window (alipay.DefaultNotificationTolerance) once the fake time is more
+// than a day from the real one.
+//
 // A FakeClock is safe for concurrent use.
 type FakeClock struct {
 	mu        sync.Mutex

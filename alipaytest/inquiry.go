@@ -22,6 +22,7 @@ type inquiryPaymentResponse struct {
 	PaymentTime          string        `json:"paymentTime,omitempty"`
 	PaymentMethodType    string        `json:"paymentMethodType"`
 	Transactions         []transaction `json:"transactions,omitempty"`
+	Metadata             string        `json:"metadata,omitempty"`
 }
 
 // inquiryPayment reports a payment's status (spec §2.4); paymentId wins
@@ -46,6 +47,7 @@ func (s *Server) inquiryPayment(body []byte) (any, *apiError) {
 		PaymentAmount:     p.amount,
 		PaymentCreateTime: isoTime(p.createTime),
 		PaymentMethodType: p.methodType,
+		Metadata:          p.metadata,
 	}
 	if p.status == StatusSuccess || p.status == StatusFail {
 		r.PaymentResultCode, r.PaymentResultMessage = p.resultCode, p.resultMessage

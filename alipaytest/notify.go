@@ -69,6 +69,7 @@ type paymentNotifyBody struct {
 	PaymentCreateTime string     `json:"paymentCreateTime"`
 	PaymentTime       string     `json:"paymentTime,omitempty"`
 	PaymentMethodType string     `json:"paymentMethodType,omitempty"`
+	Metadata          string     `json:"metadata,omitempty"`
 }
 
 type refundNotifyBody struct {
@@ -79,6 +80,7 @@ type refundNotifyBody struct {
 	RefundID        string     `json:"refundId"`
 	RefundAmount    wireAmount `json:"refundAmount"`
 	RefundTime      string     `json:"refundTime,omitempty"`
+	Metadata        string     `json:"metadata,omitempty"`
 }
 
 type captureNotifyBody struct {
@@ -100,6 +102,7 @@ func (s *Server) notifyPaymentLocked(p *payment, notifyType string) {
 		PaymentAmount:     p.amount,
 		PaymentCreateTime: isoTime(p.createTime),
 		PaymentMethodType: p.methodType,
+		Metadata:          p.metadata,
 	}
 	if p.status == StatusFail {
 		b.Result = wireResult{ResultCode: p.resultCode, ResultStatus: "F", ResultMessage: p.resultMessage}
@@ -114,6 +117,7 @@ func (s *Server) notifyRefundLocked(f *refund) {
 	s.enqueueLocked(APINotifyRefund, "REFUND_RESULT", f.requestID, f.notifyURL, refundNotifyBody{
 		NotifyType: "REFUND_RESULT", Result: resultSuccess, RefundStatus: f.status,
 		RefundRequestID: f.requestID, RefundID: f.id, RefundAmount: f.amount, RefundTime: isoTime(f.time),
+		Metadata: f.metadata,
 	})
 }
 

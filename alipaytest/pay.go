@@ -2,6 +2,7 @@ package alipaytest
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -68,7 +69,7 @@ func (s *Server) pay(body []byte) (any, *apiError) {
 	if e := checkURL("paymentRedirectUrl", req.PaymentRedirectURL, true, true); e != nil {
 		return nil, e
 	}
-	if e := checkURL("paymentNotifyUrl", req.PaymentNotifyURL, false, false); e != nil {
+	if e := checkNotifyURL("paymentNotifyUrl", req.PaymentNotifyURL); e != nil {
 		return nil, e
 	}
 	if e := checkEnv(req.Env); e != nil {
@@ -138,6 +139,7 @@ func (s *Server) pay(body []byte) (any, *apiError) {
 		description:   req.Order.OrderDescription,
 		redirectURL:   req.PaymentRedirectURL,
 		notifyURL:     notifyURL,
+		metadata:      req.Metadata,
 		manualCapture: manual,
 		status:        StatusProcessing,
 		createTime:    now,
@@ -248,4 +250,29 @@ func checkURL(field, v string, required, anyScheme bool) *apiError {
 		return paramIllegal(field, "has no host")
 	}
 	return nil
+}
+
+// checkNotifyURL checks an optional notify URL as package alipay does
+// before sending: https, since Antom's guide asks for an HTTPS
+// paymentNotifyUrl; plain http only for a loopback host, so that tests can
+// receive notifications on an httptest server.
+func checkNotifyURL(field, v string) *apiError {
+	if e := checkURL(field, v, false, false); e != nil || v == "" {
+		return e
+	}
+	u, _ := url.Parse(v) // checkURL parsed it
+	if u.Scheme != "https" && !isLoopbackHost(u.Hostname()) {
+		return paramIllegal(field, "must be an https URL (plain http only for a loopback host)")
+	}
+	return nil
+}
+
+// isLoopbackHost reports whether host is localhost or a loopback IP
+// address (127.0.0.0/8, ::1).
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

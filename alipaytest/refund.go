@@ -18,6 +18,7 @@ type inquiryRefundResponse struct {
 	RefundAmount    wireAmount `json:"refundAmount"`
 	RefundStatus    string     `json:"refundStatus"`
 	RefundTime      string     `json:"refundTime,omitempty"`
+	Metadata        string     `json:"metadata,omitempty"`
 }
 
 // refund refunds part or all of a SUCCESS payment (spec §2.6): several
@@ -41,7 +42,7 @@ func (s *Server) refund(body []byte) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	if e := checkURL("refundNotifyUrl", req.RefundNotifyURL, false, false); e != nil {
+	if e := checkNotifyURL("refundNotifyUrl", req.RefundNotifyURL); e != nil {
 		return nil, e
 	}
 	s.mu.Lock()
@@ -86,6 +87,7 @@ func (s *Server) refund(body []byte) (any, *apiError) {
 		amount:    *req.RefundAmount,
 		value:     value,
 		reason:    req.RefundReason,
+		metadata:  req.Metadata,
 		notifyURL: notifyURL,
 		status:    StatusSuccess,
 		time:      now,
@@ -137,7 +139,7 @@ func (s *Server) inquiryRefund(body []byte) (any, *apiError) {
 	}
 	r := inquiryRefundResponse{
 		Result: resultSuccess, RefundRequestID: f.requestID, RefundID: f.id,
-		RefundAmount: f.amount, RefundStatus: f.status,
+		RefundAmount: f.amount, RefundStatus: f.status, Metadata: f.metadata,
 	}
 	if f.status == StatusSuccess {
 		r.RefundTime = isoTime(f.time)

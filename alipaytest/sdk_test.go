@@ -329,3 +329,87 @@ func TestSDKConcurrentClients(t *testing.T) {
 		assert.Equal(t, 1, srv.Refunds(fmt.Sprintf("conc-%d-1", i)))
 	}
 }
+
+// A server on a FakeClock far from the real time signs notifications at the
+// fake time; the client from srv.Client reads the same clock, so they fit
+// its replay window, also when the clock has moved a day on, while a
+// client on the real clock refuses them as stale.
+func TestSDKNotificationsOnAFakeClockFitTheReplayWindow(t *testing.T) {
+	clock := alipaytest.NewFakeClock(time.Date(2020, 3, 10, 9, 0, 0, 0, time.UTC))
+	srv := alipaytest.NewServer(alipaytest.WithClock(clock), alipaytest.WithManualNotifications())
+	defer srv.Close()
+	ctx := context.Background()
+	notifyURL, got := notifications(t, srv.Client())
+
+	for i, advance := range []time.Duration{0, 25 * time.Hour} {
+		clock.Advance(advance)
+		req := payRequest(fmt.Sprintf("fake-clock-%d", i), webEnv)
+		req.PaymentNotifyURL = notifyURL
+		_, err := srv.Client().Pay(ctx, req)
+		require.NoError(t, err)
+		require.NoError(t, srv.CompletePayment(req.PaymentRequestID))
+		ds := srv.DeliverDue(ctx)
+		require.Len(t, ds, 1)
+		assert.True(t, ds[0].Acknowledged, "delivery at %s: HTTP %d", clock.Now(), ds[0].StatusCode)
+		assert.Equal(t, req.PaymentRequestID, receive(t, got).Payment.PaymentRequestID)
+	}
+
+	realTime, err := alipay.NewClient(srv.ClientID(),
+		alipay.WithPrivateKey(srv.MerchantPrivateKeyPEM()),
+		alipay.WithAlipayPublicKey(srv.AlipayPublicKeyPEM()))
+	require.NoError(t, err)
+	staleURL, _ := notifications(t, realTime)
+	req := payRequest("fake-clock-real-client", webEnv)
+	req.PaymentNotifyURL = staleURL
+	_, err = srv.Client().Pay(ctx, req)
+	require.NoError(t, err)
+	require.NoError(t, srv.CompletePayment(req.PaymentRequestID))
+	ds := srv.DeliverDue(ctx)
+	require.Len(t, ds, 1)
+	assert.Equal(t, http.StatusUnauthorized, ds[0].StatusCode, "a notification signed in 2020 is stale on the real clock")
+}
+
+// Metadata set on pay and refund comes back as the same string in the
+// inquiries and the notifications; notify URLs over plain http are refused
+// before sending, unless they name a loopback host (as the test's own
+// endpoint does).
+func TestSDKMetadataAndNotifyURLs(t *testing.T) {
+	srv := alipaytest.NewServer(alipaytest.WithManualNotifications())
+	defer srv.Close()
+	c := srv.Client()
+	ctx := context.Background()
+	notifyURL, got := notifications(t, c)
+	const meta = `{"orderSource":"app"}`
+
+	req := payRequest("sdk-meta", webEnv)
+	req.PaymentNotifyURL = "http://merchant.example/alipay/notify"
+	_, err := c.Pay(ctx, req)
+	var ve *alipay.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "paymentNotifyUrl", ve.Field)
+
+	req.PaymentNotifyURL = notifyURL
+	req.Metadata = meta
+	pay, err := c.Pay(ctx, req)
+	require.NoError(t, err)
+	require.NoError(t, srv.CompletePayment(req.PaymentRequestID))
+	srv.DeliverDue(ctx)
+	assert.Equal(t, meta, receive(t, got).Payment.Metadata)
+	inq, err := c.InquiryPayment(ctx, &alipay.InquiryPaymentRequest{PaymentRequestID: req.PaymentRequestID})
+	require.NoError(t, err)
+	assert.Equal(t, meta, inq.Metadata)
+
+	refund := &alipay.RefundRequest{RefundRequestID: "sdk-meta-r", PaymentID: pay.PaymentID, RefundAmount: usd("100"),
+		RefundNotifyURL: "http://merchant.example/refunds", Metadata: meta}
+	_, err = c.Refund(ctx, refund)
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "refundNotifyUrl", ve.Field)
+	refund.RefundNotifyURL = notifyURL
+	_, err = c.Refund(ctx, refund)
+	require.NoError(t, err)
+	srv.DeliverDue(ctx)
+	assert.Equal(t, meta, receive(t, got).Refund.Metadata)
+	inqRefund, err := c.InquiryRefund(ctx, &alipay.InquiryRefundRequest{RefundRequestID: refund.RefundRequestID})
+	require.NoError(t, err)
+	assert.Equal(t, meta, inqRefund.Metadata)
+}

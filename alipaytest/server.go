@@ -219,8 +219,10 @@ func (s *Server) MerchantPublicKeyPEM() string { return s.merchant.publicPEM }
 func (s *Server) AlipayPublicKeyPEM() string { return s.antom.publicPEM }
 
 // Client returns an alipay.Client for this server: its client ID and keys,
-// its URL as the endpoint, a transport to it, and a retry policy with
-// millisecond backoffs so that tests of retries stay fast. opts are applied
+// its URL as the endpoint, a transport to it, the server's clock (so that
+// notifications and answers the server signs at a FakeClock's time are
+// fresh for the client), and a retry policy with millisecond backoffs so
+// that tests of retries stay fast. opts are applied
 // after these and may override any of them. Client panics if NewClient
 // refuses the options, like httptest.Server.Client it has no error to
 // return.
@@ -230,6 +232,7 @@ func (s *Server) Client(opts ...alipay.Option) *alipay.Client {
 		alipay.WithAlipayPublicKey(s.antom.publicPEM),
 		alipay.WithEndpoint(s.URL),
 		alipay.WithHTTPClient(s.ts.Client()),
+		alipay.WithClock(s.clock.Now),
 		alipay.WithRetry(alipay.RetryPolicy{MaxAttempts: 4, MinBackoff: time.Millisecond, MaxBackoff: 20 * time.Millisecond}),
 	}
 	c, err := alipay.NewClient(s.clientID, append(base, opts...)...)

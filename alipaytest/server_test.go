@@ -47,6 +47,9 @@ func TestPayParamIllegalNamesTheField(t *testing.T) {
 		{"paymentRedirectUrl", func(b map[string]any) { delete(b, "paymentRedirectUrl") }},
 		{"paymentRedirectUrl", func(b map[string]any) { b["paymentRedirectUrl"] = "/relative" }},
 		{"paymentNotifyUrl", func(b map[string]any) { b["paymentNotifyUrl"] = "ftp://x/y" }},
+		{"paymentNotifyUrl", func(b map[string]any) { b["paymentNotifyUrl"] = "http://merchant.example/notify" }},
+		{"paymentNotifyUrl", func(b map[string]any) { b["paymentNotifyUrl"] = "http://10.1.2.3/notify" }},
+		{"metadata", func(b map[string]any) { b["metadata"] = map[string]any{"orderSource": "app"} }},
 		{"env", func(b map[string]any) { delete(b, "env") }},
 		{"env.terminalType", func(b map[string]any) { b["env"] = map[string]any{"terminalType": "TV"} }},
 		{"env.osType", func(b map[string]any) { b["env"] = map[string]any{"terminalType": "APP"} }},
@@ -265,6 +268,14 @@ func TestRefundRules(t *testing.T) {
 	assert.Contains(t, r.Result["resultMessage"], "refundRequestId")
 	r = c.post("refund", refundBody("r-x", "x", "-1")).expect(t, "F", "PARAM_ILLEGAL")
 	assert.Contains(t, r.Result["resultMessage"], "refundAmount.value")
+	plain := refundBody("r-x", "x", "1")
+	plain["refundNotifyUrl"] = "http://merchant.example/refunds"
+	r = c.post("refund", plain).expect(t, "F", "PARAM_ILLEGAL")
+	assert.Contains(t, r.Result["resultMessage"], "refundNotifyUrl")
+	object := refundBody("r-x", "x", "1")
+	object["metadata"] = map[string]any{"k": "v"}
+	r = c.post("refund", object).expect(t, "F", "PARAM_ILLEGAL")
+	assert.Contains(t, r.Result["resultMessage"], "metadata")
 
 	pid := c.post("pay", payBody("r-pay", "WEB")).expect(t, "U", "PAYMENT_IN_PROCESS").str("paymentId")
 	c.post("refund", refundBody("r-early", pid, "100")).expect(t, "F", "ORDER_STATUS_INVALID")

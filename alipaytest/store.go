@@ -50,6 +50,7 @@ type payment struct {
 
 	payResponse payResponse // what pay answered, replayed on a repeat
 	session     *session    // the Checkout Page session that made it, if any
+	metadata    string      // echoed in inquiryPayment and notifications
 }
 
 type refund struct {
@@ -59,6 +60,7 @@ type refund struct {
 	amount    wireAmount
 	value     int64
 	reason    string
+	metadata  string
 	notifyURL string
 	status    string
 	time      time.Time

@@ -65,12 +65,15 @@ type payRequest struct {
 		PaymentMethodType string `json:"paymentMethodType"`
 		PaymentMethodID   string `json:"paymentMethodId"`
 	} `json:"paymentMethod"`
-	PaymentRedirectURL string   `json:"paymentRedirectUrl"`
-	PaymentNotifyURL   string   `json:"paymentNotifyUrl"`
-	PaymentExpiryTime  string   `json:"paymentExpiryTime"`
-	Env                *wireEnv `json:"env"`
-	AppID              string   `json:"appId"`
-	PaymentFactor      *struct {
+	PaymentRedirectURL string `json:"paymentRedirectUrl"`
+	PaymentNotifyURL   string `json:"paymentNotifyUrl"`
+	// Metadata is a string at Antom (its SDKs type it so); an object
+	// here is PARAM_ILLEGAL.
+	Metadata          string   `json:"metadata"`
+	PaymentExpiryTime string   `json:"paymentExpiryTime"`
+	Env               *wireEnv `json:"env"`
+	AppID             string   `json:"appId"`
+	PaymentFactor     *struct {
 		CaptureMode     string   `json:"captureMode"`
 		IsAuthorization flexBool `json:"isAuthorization"`
 	} `json:"paymentFactor"`
@@ -88,6 +91,7 @@ type refundRequest struct {
 	RefundAmount    *wireAmount `json:"refundAmount"`
 	RefundReason    string      `json:"refundReason"`
 	RefundNotifyURL string      `json:"refundNotifyUrl"`
+	Metadata        string      `json:"metadata"`
 }
 
 type inquiryRefundRequest struct {

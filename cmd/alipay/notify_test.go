@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -31,7 +32,8 @@ func newMerchantServer(t *testing.T) *merchantServer {
 	require.NoError(t, err)
 	pub, err := os.ReadFile(antomPublicFile)
 	require.NoError(t, err)
-	c, err := alipay.NewClient(testClientID, alipay.WithPrivateKey(string(priv)), alipay.WithAlipayPublicKey(string(pub)))
+	c, err := alipay.NewClient(testClientID, alipay.WithPrivateKey(string(priv)), alipay.WithAlipayPublicKey(string(pub)),
+		alipay.WithClock(func() time.Time { return testNow })) // the CLI signs at testNow
 	require.NoError(t, err)
 	m := &merchantServer{}
 	mux := http.NewServeMux()

@@ -130,9 +130,26 @@ func newMux(c *alipay.Client, path string, logger *slog.Logger, handle func(*ali
 	return mux
 }
 
+// newServer returns the HTTP server for h. Every phase of a connection is
+// bounded, so that clients that send slowly, or connect and wait, cannot
+// hold connections open: the handler's own read deadline
+// (alipay.DefaultNotificationReadTimeout) bounds a body that trickles in,
+// ReadTimeout the whole request, WriteTimeout the handler's work and the
+// answer, IdleTimeout a kept-alive connection between notifications.
+func newServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+}
+
 // serve runs an HTTP server on ln until ctx ends, then shuts it down.
 func serve(ctx context.Context, ln net.Listener, h http.Handler) error {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := newServer(h)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

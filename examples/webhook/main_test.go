@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -71,7 +72,7 @@ func TestRunServes(t *testing.T) {
 	t.Setenv("ALIPAY_PRIVATE_KEY", merchant.privatePEM)
 	t.Setenv("ALIPAY_PUBLIC_KEY", antom.publicPEM)
 	body := `{"notifyType":"REFUND_RESULT","result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"},"refundRequestId":"R1","refundId":"RI1","refundStatus":"SUCCESS","refundAmount":{"currency":"JPY","value":"500"}}`
-	const reqTime = "2026-01-01T00:00:00Z"
+	reqTime := time.Now().UTC().Format(time.RFC3339)
 	ctx := context.Background()
 
 	t.Run("direct", func(t *testing.T) {
@@ -86,6 +87,11 @@ func TestRunServes(t *testing.T) {
 		status, _, err = postNotification(ctx, url, "/alipay/notify", clientID, reqTime, body, body, merchant.key)
 		require.NoError(t, err)
 		assert.Equal(t, 401, status, "signed with the wrong key")
+
+		yearOld := time.Now().AddDate(-1, 0, 0).UTC().Format(time.RFC3339)
+		status, _, err = postNotification(ctx, url, "/alipay/notify", clientID, yearOld, body, body, antom.key)
+		require.NoError(t, err)
+		assert.Equal(t, 401, status, "a year-old notification is outside the replay window")
 
 		require.NoError(t, stop())
 	})
@@ -135,4 +141,21 @@ func TestRunErrors(t *testing.T) {
 		require.ErrorIs(t, err, alipay.ErrInvalidKey)
 		assert.NotContains(t, err.Error(), "not a key")
 	})
+}
+
+// Every phase of a connection to the server is bounded.
+func TestServerTimeouts(t *testing.T) {
+	srv := newServer(http.NotFoundHandler())
+	for name, d := range map[string]time.Duration{
+		"ReadHeaderTimeout": srv.ReadHeaderTimeout,
+		"ReadTimeout":       srv.ReadTimeout,
+		"WriteTimeout":      srv.WriteTimeout,
+		"IdleTimeout":       srv.IdleTimeout,
+	} {
+		assert.Positive(t, d, name)
+		assert.LessOrEqual(t, d, time.Minute, name)
+	}
+	assert.Less(t, srv.ReadHeaderTimeout, srv.ReadTimeout)
+	assert.GreaterOrEqual(t, srv.ReadTimeout, alipay.DefaultNotificationReadTimeout, "the handler's own body deadline comes first")
+	assert.Positive(t, srv.MaxHeaderBytes)
 }

@@ -1,0 +1,153 @@
+package alipay
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// One reader of times for everything Antom writes: API responses,
+// notifications and reconciliation reports. Antom's API pages give
+// datetimes as ISO 8601 with an offset, such as 2019-11-27T12:01:01+08:00
+// (https://docs.antom.com/ac/ams/api_fund, the Response-Time header), but
+// its SDKs and samples also show +0800 (the PHP SDK's DATE_ISO8601), Z and
+// fractional seconds; reports add zone-less times and plain dates.
+// Request-Time headers are epoch milliseconds, as the same page documents,
+// or ISO 8601, depending on who sent them.
+
+// errNotATime is the error parseTime wraps for a value in no known form.
+var errNotATime = errors.New("not a time")
+
+// parseTime reads a time in any form Antom is known to write:
+//
+//	2019-11-27T12:01:01+08:00   RFC 3339 (also with Z, or fractional seconds)
+//	2024-01-01T12:00:00+0800    offset without colon
+//	2024-01-01T12:00:00+08      offset in hours
+//	2024-01-01 12:00:00+08:00   space instead of T; / instead of - in the date
+//
+// and, only when loc is not nil (reports, whose times carry no zone), the
+// same without an offset, read in loc, and the dates 2024-01-01 and
+// 20240101 (midnight in loc). The empty string is the zero time. Anything
+// else is an error wrapping errNotATime.
+func parseTime(s string, loc *time.Location) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	layout, zoned := timeLayout(s)
+	switch {
+	case layout == "":
+	case zoned:
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	case loc != nil:
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, nil
+		}
+	}
+	if loc == nil {
+		return time.Time{}, fmt.Errorf("%w: %q is not an ISO 8601 date-time with a zone offset", errNotATime, truncate(s, 40))
+	}
+	return time.Time{}, fmt.Errorf("%w: %q is not a time (RFC 3339, 2006-01-02 15:04:05 or 2006-01-02)", errNotATime, truncate(s, 40))
+}
+
+// timeLayout picks the one layout s can be in by looking at it, so that a
+// time is parsed once and not tried against a list of layouts. zoned says
+// whether the layout has an offset. An empty layout means no form fits.
+// time.Parse accepts a fractional second after the seconds without the
+// layout saying so.
+func timeLayout(s string) (layout string, zoned bool) {
+	if len(s) == 8 && allDigits(s) {
+		return "20060102", false
+	}
+	if len(s) < 10 || (s[4] != '-' && s[4] != '/') || s[7] != s[4] {
+		return "", false
+	}
+	date := "2006-01-02"
+	if s[4] == '/' {
+		date = "2006/01/02"
+	}
+	if len(s) == 10 {
+		return date, false
+	}
+	if len(s) < 19 || (s[10] != 'T' && s[10] != ' ') {
+		return "", false
+	}
+	layout = date + s[10:11] + "15:04:05"
+	rest := s[19:]
+	if len(rest) > 0 && (rest[0] == '.' || rest[0] == ',') {
+		i := 1
+		for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
+			i++
+		}
+		rest = rest[i:]
+	}
+	switch {
+	case rest == "":
+		return layout, false
+	case rest == "Z":
+		return layout + "Z07:00", true
+	case rest[0] != '+' && rest[0] != '-':
+		return "", false
+	case len(rest) == 6 && rest[3] == ':':
+		return layout + "Z07:00", true
+	case len(rest) == 5:
+		return layout + "Z0700", true
+	case len(rest) == 3:
+		return layout + "Z07", true
+	}
+	return "", false
+}
+
+// parseRequestTime reads a Request-Time or Response-Time header: epoch
+// milliseconds, which Antom's API overview documents for Request-Time, or
+// an ISO 8601 date-time with an offset, which its Response-Time and its
+// notifications carry.
+func parseRequestTime(s string) (time.Time, error) {
+	if s != "" && len(s) <= 18 && allDigits(s) {
+		if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return time.UnixMilli(ms), nil
+		}
+	}
+	t, err := parseTime(s, nil)
+	if err != nil || t.IsZero() {
+		return time.Time{}, fmt.Errorf("%w: the header value %q is neither epoch milliseconds nor ISO 8601 with an offset", errNotATime, truncate(s, 40))
+	}
+	return t, nil
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// jsonTime is a datetime field of a response or notification body as
+// Antom sent it. Decoding it never fails: an answer Antom signed says what
+// happened to a payment, and a timestamp in a form this package does not
+// read (or null, "", a number) must not turn that answer into an error. Such
+// a value decodes as the zero time; the body itself is kept where the type
+// offers it (Notification.Raw).
+type jsonTime time.Time
+
+// UnmarshalJSON reads a JSON string with parseTime; anything else is zero.
+func (t *jsonTime) UnmarshalJSON(b []byte) error {
+	*t = jsonTime{}
+	var s string
+	switch {
+	case len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' && bytes.IndexByte(b, '\\') < 0:
+		s = string(b[1 : len(b)-1])
+	case json.Unmarshal(b, &s) != nil:
+		return nil
+	}
+	if v, err := parseTime(s, nil); err == nil {
+		*t = jsonTime(v)
+	}
+	return nil
+}
