@@ -5,7 +5,7 @@
 //
 // Install it with
 //
-//	go install github.com/xborderpay/alipay/cmd/alipay@latest
+//	go install ./cmd/alipay   (from a checkout of the repository)
 //
 // and run "alipay help" for the commands, their flags and the exit codes.
 package main

@@ -1,0 +1,25 @@
+module github.com/xborderpay/alipay/cmd/alipay
+
+go 1.23.0
+
+require (
+	github.com/chromedp/chromedp v0.13.6
+	github.com/stretchr/testify v1.12.1
+	github.com/xborderpay/alipay v0.0.0
+)
+
+require (
+	github.com/chromedp/cdproto v0.0.0-20250403032234-65de8f5d025b // indirect
+	github.com/chromedp/sysutil v1.1.0 // indirect
+	github.com/go-json-experiment/json v0.0.0-20250211171154-1ae217ad3535 // indirect
+	github.com/gobwas/httphead v0.1.0 // indirect
+	github.com/gobwas/pool v0.2.1 // indirect
+	github.com/gobwas/ws v1.4.0 // indirect
+	github.com/hashicorp/go-cleanhttp v0.5.2 // indirect
+	github.com/hashicorp/go-retryablehttp v0.7.8 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+	golang.org/x/sys v0.29.0 // indirect
+)
+
+// The command is built from the same commit as the library it ships with.
+replace github.com/xborderpay/alipay => ../../
