@@ -43,7 +43,8 @@ Commands:
   sign      print the string to sign and the Signature header of a request
   verify    check the signature of a response or notification and say what is wrong
   notify    send a signed test notification to your server and check its answer
-  report    summarise a reconciliation report; with a ledger, list discrepancies
+  report    summarise reconciliation reports (CSV, XLSX, a directory of them); with
+            a ledger, list discrepancies; "report fetch" downloads them over SFTP
   sandbox   run a local fake Antom gateway with a cashier page
 
 Run "alipay <command> -h" for the flags of a command.
