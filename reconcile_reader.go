@@ -123,7 +123,7 @@ func NewReportReader(r io.Reader) *ReportReader {
 // is not CSV: the rows of a spreadsheet, for instance. Package
 // github.com/xborderpay/alipay/reports/xlsx provides one for Antom's XLSX
 // reports, which carry the same header, rows and <END> line as the CSV ones
-// (https://docs.antom.com/ac/reconcile/obtain_reports).
+// (https://docs.antom.com/ac/marketplace/obtain_reports).
 type ReportSource interface {
 	// ReadRecord returns the next record's fields and the 1-based line (or
 	// sheet row) it comes from, skipping blank records, and io.EOF after

@@ -188,3 +188,10 @@ func TestReportFetch_errors(t *testing.T) {
 		})
 	}
 }
+
+func TestReportFetch_help(t *testing.T) {
+	r := runApp(t, "", "report", "fetch", "-h")
+	assert.Equal(t, exitOK, r.code)
+	assert.Empty(t, r.stderr)
+	checkGolden(t, "help_report_fetch", r.stdout)
+}

@@ -25,9 +25,9 @@ The server's host key must be known: by default it is looked up in
 ~/.ssh/known_hosts; -host-key pins it instead. An unknown server is refused.
 The password is read from an environment variable, never from the command line.
 
-The day's files are those whose names hold its date as yyyyMMdd, which includes
-the legacy APP payment's <PID>_fptrade_<yyyyMMdd>.csv. Read them with
-"alipay report DIR".
+The day's files are those whose names hold its date as yyyyMMdd: Antom's
+reports, which "alipay report DIR" reads, and the legacy APP payment's
+<PID>_fptrade_<yyyyMMdd>.csv, which package mapi reads.
 `
 
 func (a *app) reportFetch(ctx context.Context, args []string) error {

@@ -18,7 +18,7 @@ import (
 // Config says where Antom's SFTP server is and how to log in. Antom gives
 // the host, the user and the password (or registers a public key) when a
 // merchant asks for report delivery by SFTP; the server listens on port 22
-// (https://docs.antom.com/ac/reconcile/obtain_reports).
+// (https://docs.antom.com/ac/marketplace/obtain_reports).
 type Config struct {
 	// Addr is host or host:port; port 22 when none is given.
 	Addr string

@@ -1,5 +1,5 @@
 // Package sftp fetches Antom's reconciliation reports from the SFTP server
-// Antom publishes them on (https://docs.antom.com/ac/reconcile/obtain_reports):
+// Antom publishes them on (https://docs.antom.com/ac/marketplace/obtain_reports):
 // it lists a day's files, downloads each atomically into a local
 // directory and skips what an earlier run already fetched, so that a
 // daily job can simply run again after any failure.

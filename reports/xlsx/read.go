@@ -1,6 +1,6 @@
 // Package xlsx reads and writes Antom's reconciliation reports in XLSX,
 // the other format Antom delivers them in besides CSV
-// (https://docs.antom.com/ac/reconcile/obtain_reports): the same header
+// (https://docs.antom.com/ac/marketplace/obtain_reports): the same header
 // line, one row per record and a final <END> row, on the first sheet.
 //
 // A Report is an alipay.ReportSource, so the rows go through the same
