@@ -86,6 +86,9 @@ func (f *Fetcher) download(ctx context.Context, s *session, dir string, file *Fi
 		_ = os.Remove(part)
 		return fmt.Errorf("%w: now %d bytes, modified %s", ErrChanging, after.Size(), after.ModTime().UTC().Format("15:04:05"))
 	}
+	if err := ctx.Err(); err != nil {
+		return err // complete, but the caller gave up: the part is renamed by the next run
+	}
 	if err := dst.Sync(); err != nil {
 		return fmt.Errorf("sftp: %w", err)
 	}
