@@ -274,27 +274,78 @@ func TestDroppedConnection(t *testing.T) {
 
 func TestFileStillBeingWritten(t *testing.T) {
 	const name = "TRANSACTION_DETAIL_1022188000000000001_20261129.csv"
-	r := newRemote(t)
-	r.srv.GrowOnRead(name, []byte("more lines\n<END>\n"))
-	local := t.TempDir()
-	f := r.fetcher(t, nil)
-	files, err := f.FetchDay(context.Background(), day, local, nil)
-	require.ErrorIs(t, err, ErrChanging)
-	assert.Equal(t, Failed, statuses(files)[name])
-	others := []string{}
-	for _, n := range dayFiles(r) {
-		if n != name {
-			others = append(others, n)
+	more := []byte("more lines\n<END>\n")
+	grow := func(path string) error {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			return err
 		}
+		_, err = f.Write(more)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
 	}
-	checkLocal(t, r, local, others...) // no part, no final file of the growing one
+	// rewrite changes the bytes but not the size: only the modification
+	// time tells.
+	rewrite := func(path string) error {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		b[0] ^= 1
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			return err
+		}
+		later := time.Now().Add(time.Hour)
+		return os.Chtimes(path, later, later)
+	}
+	tests := []struct {
+		name   string
+		change func(string) error
+		freeze bool // the server caches attributes: only the bytes read tell
+		want   func(old []byte) []byte
+	}{
+		{"grows", grow, false, func(old []byte) []byte { return append(old, more...) }},
+		{"grows, stat cached", grow, true, func(old []byte) []byte { return append(old, more...) }},
+		{"shrinks, stat cached", func(path string) error { return os.Truncate(path, 1000) }, true, nil},
+		{"rewritten, same size", rewrite, false, func(old []byte) []byte {
+			b := append([]byte(nil), old...)
+			b[0] ^= 1
+			return b
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRemote(t)
+			r.srv.OnFirstRead(name, tt.change)
+			if tt.freeze {
+				require.NoError(t, r.srv.FreezeStat(name))
+			}
+			local := t.TempDir()
+			f := r.fetcher(t, nil)
+			files, err := f.FetchDay(context.Background(), day, local, nil)
+			require.ErrorIs(t, err, ErrChanging)
+			assert.Equal(t, Failed, statuses(files)[name])
+			var others []string
+			for _, n := range dayFiles(r) {
+				if n != name {
+					others = append(others, n)
+				}
+			}
+			checkLocal(t, r, local, others...) // no part, no final file of the changing one
 
-	// Finished now: the next run takes the whole file.
-	r.files[name] = append(r.files[name], []byte("more lines\n<END>\n")...)
-	files, err = f.FetchDay(context.Background(), day, local, nil)
-	require.NoError(t, err)
-	assert.Equal(t, Downloaded, statuses(files)[name])
-	checkLocal(t, r, local, dayFiles(r)...)
+			if tt.freeze {
+				return // the cached size would be wrong forever
+			}
+			// Finished now: the next run takes the whole file.
+			r.files[name] = tt.want(r.files[name])
+			files, err = f.FetchDay(context.Background(), day, local, nil)
+			require.NoError(t, err)
+			assert.Equal(t, Downloaded, statuses(files)[name])
+			checkLocal(t, r, local, dayFiles(r)...)
+		})
+	}
 }
 
 func TestPartialFile(t *testing.T) {

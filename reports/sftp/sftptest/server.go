@@ -44,7 +44,8 @@ type Server struct {
 	conns      map[net.Conn]bool
 	authorized []ssh.PublicKey
 	dropAfter  map[string]int64
-	grow       map[string][]byte
+	onRead     map[string]func(path string) error
+	frozen     map[string]os.FileInfo
 	read       map[string]int64
 	logins     int
 	failed     int
@@ -80,7 +81,8 @@ func NewServer(dir string) *Server {
 		listener:  l,
 		conns:     map[net.Conn]bool{},
 		dropAfter: map[string]int64{},
-		grow:      map[string][]byte{},
+		onRead:    map[string]func(string) error{},
+		frozen:    map[string]os.FileInfo{},
 		read:      map[string]int64{},
 	}
 	s.config = &ssh.ServerConfig{
@@ -128,12 +130,27 @@ func (s *Server) DropAfter(name string, n int64) {
 	s.dropAfter[name] = n
 }
 
-// GrowOnRead appends data to the named file when it is first read, as if
-// the file were still being written while a client downloads it.
-func (s *Server) GrowOnRead(name string, data []byte) {
+// OnFirstRead calls change with the file's local path when the named
+// file is first opened for reading, before any byte is sent: to make it
+// grow or be rewritten, as if it were still being written while a client
+// downloads it.
+func (s *Server) OnFirstRead(name string, change func(path string) error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.grow[name] = data
+	s.onRead[name] = change
+}
+
+// FreezeStat makes the server answer every later stat of the named file
+// with its attributes as they are now, as a server that caches them does.
+func (s *Server) FreezeStat(name string) error {
+	info, err := os.Stat(filepath.Join(s.dir, name))
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.frozen[name] = info
+	return nil
 }
 
 // BytesRead returns how many bytes of the named file were sent so far.
@@ -246,32 +263,19 @@ func (h *handlers) local(p string) string {
 func (h *handlers) Fileread(r *sftp.Request) (io.ReaderAt, error) {
 	name := strings.TrimPrefix(r.Filepath, "/")
 	h.s.mu.Lock()
-	extra, grow := h.s.grow[name]
-	delete(h.s.grow, name)
+	change := h.s.onRead[name]
+	delete(h.s.onRead, name)
 	h.s.mu.Unlock()
+	if change != nil {
+		if err := change(h.local(r.Filepath)); err != nil {
+			return nil, err
+		}
+	}
 	f, err := os.Open(h.local(r.Filepath))
 	if err != nil {
 		return nil, err
 	}
-	if grow {
-		if err := appendFile(h.local(r.Filepath), extra); err != nil {
-			f.Close()
-			return nil, err
-		}
-	}
 	return &reader{f: f, h: h, name: name}, nil
-}
-
-func appendFile(name string, data []byte) error {
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_APPEND, 0)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 func (h *handlers) Filewrite(*sftp.Request) (io.WriterAt, error) { return nil, errReadOnly }
@@ -295,6 +299,12 @@ func (h *handlers) Filelist(r *sftp.Request) (sftp.ListerAt, error) {
 		sort.Slice(infos, func(i, j int) bool { return infos[i].Name() < infos[j].Name() })
 		return lister(infos), nil
 	case "Stat":
+		h.s.mu.Lock()
+		frozen := h.s.frozen[strings.TrimPrefix(r.Filepath, "/")]
+		h.s.mu.Unlock()
+		if frozen != nil {
+			return lister{frozen}, nil
+		}
 		info, err := os.Stat(h.local(r.Filepath))
 		if err != nil {
 			return nil, err
