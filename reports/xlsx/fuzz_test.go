@@ -131,3 +131,50 @@ func equalDetail(a, b alipay.TransactionDetail) bool {
 }
 
 func exponent(s string) bool { return number.MatchString(s) && bytes.ContainsAny([]byte(s), "eE") }
+
+// FuzzReportStoredValues puts arbitrary stored values into a time and an
+// amount column: reading never panics, and a number the reader rewrites
+// comes out as plain digits or a zone-less time.
+func FuzzReportStoredValues(f *testing.F) {
+	f.Add("46355.4376736111", "1.23456789E7")
+	f.Add("20261129", "-5E-3")
+	f.Add("1e300", "1e999")
+	f.Add("-1", ".5e+2")
+	f.Fuzz(func(t *testing.T, when, amount string) {
+		if !storable(when) || !storable(amount) || len(when) > 1000 || len(amount) > 1000 {
+			return
+		}
+		data := workbook(t, false,
+			texts("transactionId", "transactionTime", "transactionAmountValue", "transactionCurrency"),
+			[]cellSetter{text("p1"), stored(when), stored(amount), text("USD")},
+			end)
+		rep, err := NewReport(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("opening a workbook excelize wrote: %v", err)
+		}
+		defer rep.Close()
+		fields, _, err := rep.ReadRecord()
+		if err != nil {
+			t.Fatalf("header: %v", err)
+		}
+		if len(fields) != 4 {
+			t.Fatalf("header: %q", fields)
+		}
+		fields, _, err = rep.ReadRecord()
+		if err != nil {
+			var re *alipay.ReportError
+			if !errors.As(err, &re) {
+				t.Fatalf("error is not a *ReportError: %v", err)
+			}
+			return
+		}
+		if number.MatchString(fields[2]) && bytes.ContainsAny([]byte(fields[2]), "eE") {
+			t.Fatalf("amount %q still in exponent form (stored %q)", fields[2], amount)
+		}
+		if s := fields[1]; number.MatchString(when) && len(when) != 8 && s != "" {
+			if _, err := time.Parse("2006-01-02 15:04:05", s); err != nil {
+				t.Fatalf("time %q from stored %q: %v", s, when, err)
+			}
+		}
+	})
+}

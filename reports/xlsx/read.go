@@ -285,6 +285,10 @@ func (rep *Report) convert(kind column, v string) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("date serial %s: %w", s, err)
 		}
+		// 2958465 is 9999-12-31, the last day a spreadsheet can hold.
+		if serial < 0 || serial >= 2958466 {
+			return "", fmt.Errorf("%s is not a date serial", s)
+		}
 		t, err := excelize.ExcelDateToTime(serial, rep.date04)
 		if err != nil || t.Year() < 1900 || t.Year() > 9999 {
 			return "", fmt.Errorf("%s is not a date serial", s)
