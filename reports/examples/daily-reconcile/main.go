@@ -241,4 +241,3 @@ func addReport(rec *alipay.Reconciler, path string) error {
 	}
 	return nil
 }
-
