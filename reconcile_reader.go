@@ -46,7 +46,9 @@ func (e *ReportError) Unwrap() error { return e.Err }
 
 // ReportReader streams the rows of an Antom reconciliation report in CSV:
 // transaction details, settlement details or settlement summary. It holds
-// one row at a time, so memory does not grow with the file.
+// one row at a time, so memory does not grow with the file. Reports in
+// another format (XLSX) are read by the same rules through
+// NewReportSourceReader.
 //
 // The first line is the header; columns are found by name,
 // case-insensitively, and columns the SDK does not know stay reachable
