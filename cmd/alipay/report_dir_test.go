@@ -195,3 +195,28 @@ func TestReportFetch_help(t *testing.T) {
 	assert.Empty(t, r.stderr)
 	checkGolden(t, "help_report_fetch", r.stdout)
 }
+
+func TestReportFetch_fileStillBeingWritten(t *testing.T) {
+	srv, hostKey := fetchServer(t)
+	const name = "SETTLEMENT_DETAIL_1022188000000000001_20261121.csv"
+	srv.OnFirstRead(name, func(path string) error {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			return err
+		}
+		_, err = f.WriteString("more\n")
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	})
+	t.Setenv("ALIPAY_SFTP_PASSWORD", srv.Password)
+	out := t.TempDir()
+	r := runApp(t, "", "report", "fetch", "-host", srv.Addr, "-user", srv.User, "-host-key", hostKey, "-day", "2026-11-21", "-out", out)
+	assert.Equal(t, exitError, r.code, r.stdout+r.stderr)
+	assert.Regexp(t, `failed\s+`+name+`\s+809 B\s+the file changed during the download`, r.stdout)
+	assert.Contains(t, r.stdout, "2 files of 2026-11-21 on "+srv.Addr+": 1 downloaded, 0 already here, 1 failed")
+	assert.Contains(t, r.stdout, "A file still being written on the server is fetched by the next run.")
+	assert.Contains(t, r.stderr, "not every file was fetched; run the command again to resume")
+	assert.NoFileExists(t, filepath.Join(out, name))
+}
