@@ -46,7 +46,9 @@ func (e *ReportError) Unwrap() error { return e.Err }
 
 // ReportReader streams the rows of an Antom reconciliation report in CSV:
 // transaction details, settlement details or settlement summary. It holds
-// one row at a time, so memory does not grow with the file.
+// one row at a time, so memory does not grow with the file. Reports in
+// another format (XLSX) are read by the same rules through
+// NewReportSourceReader.
 //
 // The first line is the header; columns are found by name,
 // case-insensitively, and columns the SDK does not know stay reachable
@@ -74,6 +76,7 @@ type ReportReader struct {
 	br   *bufio.Reader
 	src  *reportBoundedSource
 	csv  *csv.Reader
+	recs ReportSource // instead of br, src and csv when not reading CSV
 	meta *reportMeta
 	loc  *time.Location
 	err  error
@@ -118,6 +121,28 @@ func NewReportReader(r io.Reader) *ReportReader {
 	return &ReportReader{br: br, src: src, csv: c, loc: time.UTC}
 }
 
+// ReportSource hands a report's records to a ReportReader when the report
+// is not CSV: the rows of a spreadsheet, for instance. Package
+// github.com/xborderpay/alipay/reports/xlsx provides one for Antom's XLSX
+// reports, which carry the same header, rows and <END> line as the CSV ones
+// (https://docs.antom.com/ac/marketplace/obtain_reports).
+type ReportSource interface {
+	// ReadRecord returns the next record's fields and the 1-based line (or
+	// sheet row) it comes from, skipping blank records, and io.EOF after
+	// the last record. Fields may be returned in storage reused by the
+	// next call. A source whose records have no fixed width (a spreadsheet
+	// row ends at its last non-empty cell) pads them to the header's.
+	ReadRecord() (fields []string, line int, err error)
+}
+
+// NewReportSourceReader returns a reader of the report whose records src
+// yields. It applies the same rules as NewReportReader's: header, column
+// names, the <END> line, typed views and errors, with lines as src numbers
+// them. Nothing is read until the first call to Header, Kind, Next or All.
+func NewReportSourceReader(src ReportSource) *ReportReader {
+	return &ReportReader{recs: src, loc: time.UTC}
+}
+
 // SetTimeZone sets the zone in which times without an offset are read.
 // The default is UTC: Antom's reports do not say which zone their dates are
 // in (spec open question 10). Call it before reading rows.
@@ -160,11 +185,13 @@ func (rr *ReportReader) Next() (ReportRow, error) {
 	}
 	if len(rec) != len(rr.meta.header) {
 		err := fmt.Errorf("%d fields, the header has %d", len(rec), len(rr.meta.header))
-		if _, next := rr.csv.Read(); next == io.EOF {
+		line := rr.line
+		if _, next := rr.record(); next == io.EOF {
 			// A short last line with no <END> after it: the file was cut.
 			err = fmt.Errorf("%w: the last line is incomplete (%v)", ErrReportTruncated, err)
 		}
-		return ReportRow{}, rr.fail(&ReportError{Line: rr.line, Err: err})
+		rr.line = line
+		return ReportRow{}, rr.fail(&ReportError{Line: line, Err: err})
 	}
 	rr.gen++ // values are trimmed when read, not here: most are never read
 	return ReportRow{fields: rec, meta: rr.meta, line: rr.line, src: rr, gen: rr.gen}, nil
@@ -199,22 +226,19 @@ func (rr *ReportReader) read() ([]string, error) {
 	if rr.err != nil {
 		return nil, rr.err
 	}
-	rec, err := rr.csv.Read()
+	rec, err := rr.record()
 	if err != nil {
 		return nil, rr.fail(rr.wrapCSV(err))
 	}
-	rr.src.parsed = rr.csv.InputOffset()
-	rr.line, _ = rr.csv.FieldPos(0)
 	if len(rec) != 1 || reportTrim(rec[0]) != reportEndMarker {
 		return rec, nil
 	}
 	endLine := rr.line
-	switch _, err := rr.csv.Read(); {
+	switch _, err := rr.record(); {
 	case err == io.EOF:
 		return nil, rr.fail(io.EOF)
 	case err == nil:
-		line, _ := rr.csv.FieldPos(0)
-		return nil, rr.fail(&ReportError{Line: line, Err: fmt.Errorf("%w (<END> is on line %d)", ErrReportAfterEnd, endLine)})
+		return nil, rr.fail(&ReportError{Line: rr.line, Err: fmt.Errorf("%w (<END> is on line %d)", ErrReportAfterEnd, endLine)})
 	default:
 		var pe *csv.ParseError
 		line := endLine + 1
@@ -225,15 +249,40 @@ func (rr *ReportReader) read() ([]string, error) {
 	}
 }
 
+// record reads the next record from the CSV parser or the ReportSource
+// and sets rr.line to the line it starts on.
+func (rr *ReportReader) record() ([]string, error) {
+	if rr.recs != nil {
+		rec, line, err := rr.recs.ReadRecord()
+		if err == nil {
+			rr.line = line
+		}
+		return rec, err
+	}
+	rec, err := rr.csv.Read()
+	if err != nil {
+		return nil, err
+	}
+	rr.src.parsed = rr.csv.InputOffset()
+	rr.line, _ = rr.csv.FieldPos(0)
+	return rec, nil
+}
+
 func (rr *ReportReader) wrapCSV(err error) error {
 	if err == io.EOF {
 		return &ReportError{Line: rr.line + 1, Err: ErrReportTruncated}
 	}
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
+	var (
+		pe *csv.ParseError
+		re *ReportError
+	)
+	switch {
+	case errors.As(err, &pe):
 		return &ReportError{Line: pe.StartLine, Err: fmt.Errorf("%w (line %d, column %d)", pe.Err, pe.Line, pe.Column)}
+	case errors.As(err, &re):
+		return err // a ReportSource that knows the line
 	}
-	return &ReportError{Line: rr.line + 1, Err: err} // the io.Reader failed
+	return &ReportError{Line: rr.line + 1, Err: err} // the io.Reader or ReportSource failed
 }
 
 func (rr *ReportReader) fail(err error) error {
@@ -249,8 +298,10 @@ func (rr *ReportReader) readHeader() error {
 	if rr.err != nil {
 		return rr.err
 	}
-	if bom, _ := rr.br.Peek(3); string(bom) == "\ufeff" {
-		_, _ = rr.br.Discard(3)
+	if rr.br != nil {
+		if bom, _ := rr.br.Peek(3); string(bom) == "\ufeff" {
+			_, _ = rr.br.Discard(3)
+		}
 	}
 	rec, err := rr.read()
 	if err == io.EOF { // the file is just <END>

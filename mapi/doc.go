@@ -27,5 +27,11 @@
 // Alipay sends are Beijing time; they are parsed in the fixed zone Beijing
 // (UTC+8), never the host's zone or tzdata. Amounts stay decimal strings.
 //
+// The daily transaction file <PID>_fptrade_<yyyyMMdd>.csv, which Alipay
+// delivers by SFTP, is fetched with package
+// github.com/xborderpay/alipay/reports/sftp (Fetcher.FetchDay matches it by
+// its date; that module keeps SSH out of this one) and read with
+// NewFPTradeReader.
+//
 // Package mapitest runs a fake MAPI gateway for tests.
 package mapi

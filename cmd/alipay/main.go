@@ -5,7 +5,7 @@
 //
 // Install it with
 //
-//	go install github.com/xborderpay/alipay/cmd/alipay@latest
+//	go install ./cmd/alipay   (from a checkout of the repository)
 //
 // and run "alipay help" for the commands, their flags and the exit codes.
 package main
@@ -43,7 +43,8 @@ Commands:
   sign      print the string to sign and the Signature header of a request
   verify    check the signature of a response or notification and say what is wrong
   notify    send a signed test notification to your server and check its answer
-  report    summarise a reconciliation report; with a ledger, list discrepancies
+  report    summarise reconciliation reports (CSV, XLSX, a directory of them); with
+            a ledger, list discrepancies; "report fetch" downloads them over SFTP
   sandbox   run a local fake Antom gateway with a cashier page
   mapi      the same tools for the legacy MAPI gateway (App order strings,
             gateway.do, notify_url): mapi sign, verify, notify, sandbox

@@ -1,35 +1,52 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"math/big"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/xborderpay/alipay"
+	"github.com/xborderpay/alipay/reports/xlsx"
 )
 
 const reportAbout = `Reads Antom reconciliation reports (transaction details, settlement details or
-settlement summary, CSV) and prints for each its rows and totals per currency
-and transaction type, exactly (no floating point). A file that stops before its
-<END> line is an error: it was not downloaded completely.
+settlement summary, CSV or XLSX) and prints for each its rows and totals per
+currency and transaction type, exactly (no floating point). A file that stops
+before its <END> line is an error: it was not downloaded completely.
+
+A directory stands for every report in it (files ending in .csv or .xlsx, in
+name order; the -ledger file and files whose header names none of Antom's
+reports are skipped). "alipay report fetch" downloads a day's reports from Antom's SFTP
+server into a directory; see "alipay report fetch -h". To read a report file
+named fetch, write ./fetch.
 
 With -ledger, it also matches the reports against your own records and lists
-every discrepancy; the exit status is then 1 when there is any.
+every discrepancy; the exit status is then 1 when there is any. On long runs
+it says on standard error how far it got.
 `
 
-func (a *app) report(_ context.Context, args []string) error {
-	f := newFlags("report", "alipay report [-ledger FILE] REPORT-FILE...", reportAbout+reportLedgerAbout)
+// reportProgressRows is how often a long report says how far it got (a
+// variable for the tests).
+var reportProgressRows = 500_000
+
+func (a *app) report(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "fetch" {
+		return a.reportFetch(ctx, args[1:])
+	}
+	f := newFlags("report", "alipay report [-ledger FILE] REPORT-FILE-OR-DIRECTORY...\n  alipay report fetch -host HOST -user USER -out DIR [flags]", reportAbout+reportLedgerAbout)
 	ledgerFile := f.String("ledger", "", "`FILE` with your records as CSV, to match against the reports (see above)")
-	if err := f.parse(a.stdout, args, 64); err != nil {
+	if err := f.parse(a.stdout, args, 1<<20); err != nil {
 		return err
 	}
 	if f.NArg() == 0 {
-		return usagef("no report file: give the report CSV as the argument (- reads standard input)")
+		return usagef("no report file: give report files or a directory of reports as the arguments (- reads standard input)")
 	}
 	var (
 		l   *ledger
@@ -44,16 +61,22 @@ func (a *app) report(_ context.Context, args []string) error {
 			return fmt.Errorf("ledger %s: %w", *ledgerFile, reportPlain(err))
 		}
 	}
-	files := map[alipay.ReportKind]string{}
-	for i, name := range f.Args() {
-		if i > 0 {
+	inputs, err := reportInputs(f.Args(), *ledgerFile)
+	if err != nil {
+		return err
+	}
+	files := &reportFiles{}
+	for _, in := range inputs {
+		if len(files.read)+len(files.skipped) > 0 {
 			fmt.Fprintln(a.stdout)
 		}
-		kind, err := a.reportFile(name, rec)
-		if err != nil {
+		if err := a.reportFile(in, rec, files); err != nil {
 			return err
 		}
-		files[kind] = name
+	}
+	if len(inputs) > 1 {
+		fmt.Fprintln(a.stdout)
+		files.summary(a.stdout)
 	}
 	if rec == nil {
 		return nil
@@ -65,47 +88,189 @@ func (a *app) report(_ context.Context, args []string) error {
 		return nil
 	}
 	fmt.Fprintf(a.stdout, "%d discrepancies.\n", len(ds))
+	byKind := map[alipay.DiscrepancyKind]int{}
+	var kinds []string
 	for _, d := range ds {
 		fmt.Fprintln(a.stdout, "  "+describeDiscrepancy(d, files, l))
+		if byKind[d.Kind] == 0 {
+			kinds = append(kinds, string(d.Kind))
+		}
+		byKind[d.Kind]++
 	}
+	sort.Strings(kinds)
+	for i, k := range kinds {
+		kinds[i] = fmt.Sprintf("%d %s", byKind[alipay.DiscrepancyKind(k)], k)
+	}
+	fmt.Fprintf(a.stdout, "By kind: %s.\n", strings.Join(kinds, ", "))
 	return &failedError{"discrepancies found"}
 }
 
-// reportFile prints the totals of one report and feeds its lines to rec
-// when it is not nil.
-func (a *app) reportFile(name string, rec *alipay.Reconciler) (alipay.ReportKind, error) {
-	var in io.Reader = a.stdin
+// reportInput is a file to read, and whether it was named or found in a
+// directory (where a file that is not a report is skipped, not an error).
+type reportInput struct {
+	name  string
+	inDir bool
+}
+
+// reportInputs expands directories into their .csv and .xlsx files, less
+// the ledger.
+func reportInputs(args []string, ledgerFile string) ([]reportInput, error) {
+	var ledgerInfo os.FileInfo
+	if ledgerFile != "" {
+		ledgerInfo, _ = os.Stat(ledgerFile)
+	}
+	var inputs []reportInput
+	for _, arg := range args {
+		info, err := os.Stat(arg)
+		if arg == "-" || err != nil || !info.IsDir() {
+			inputs = append(inputs, reportInput{name: arg})
+			continue
+		}
+		entries, err := os.ReadDir(arg)
+		if err != nil {
+			return nil, fmt.Errorf("reading the directory: %w", err)
+		}
+		n := len(inputs)
+		for _, e := range entries {
+			ext := strings.ToLower(filepath.Ext(e.Name()))
+			if !e.Type().IsRegular() || strings.HasPrefix(e.Name(), ".") || (ext != ".csv" && ext != ".xlsx") {
+				continue
+			}
+			if info, err := e.Info(); err == nil && ledgerInfo != nil && os.SameFile(info, ledgerInfo) {
+				continue
+			}
+			{
+				inputs = append(inputs, reportInput{name: filepath.Join(arg, e.Name()), inDir: true})
+			}
+		}
+		if len(inputs) == n {
+			return nil, fmt.Errorf("%s: no .csv or .xlsx file in the directory", arg)
+		}
+	}
+	return inputs, nil
+}
+
+// reportSpan is the part of the reconciler's line numbers one file took:
+// with several files of a kind, lines are numbered on from one file to
+// the next, and a discrepancy's line is mapped back to its file here.
+type reportSpan struct {
+	name        string
+	kind        alipay.ReportKind
+	first, last int // lines base+1 ... last belong to the file
+	rows        int
+}
+
+// reportFiles tracks what was read.
+type reportFiles struct {
+	read    []reportSpan
+	skipped []string // files in a directory that are not Antom reports
+	base    map[alipay.ReportKind]int
+}
+
+// locate names the file and line of a reconciler line of kind.
+func (fs *reportFiles) locate(kind alipay.ReportKind, line int) (string, int) {
+	if line <= 0 { // no line: name the file if it is the only one of its kind
+		name := ""
+		for _, s := range fs.read {
+			if s.kind == kind {
+				if name != "" {
+					return "", line
+				}
+				name = s.name
+			}
+		}
+		return name, line
+	}
+	for _, s := range fs.read {
+		if s.kind == kind && line > s.first && line <= s.last {
+			return s.name, line - s.first
+		}
+	}
+	return "", line
+}
+
+func (fs *reportFiles) summary(w io.Writer) {
+	counts := map[alipay.ReportKind]int{}
+	rows := map[alipay.ReportKind]int{}
+	for _, s := range fs.read {
+		counts[s.kind]++
+		rows[s.kind] += s.rows
+	}
+	var parts []string
+	for _, k := range []alipay.ReportKind{alipay.ReportTransactionDetails, alipay.ReportSettlementDetails, alipay.ReportSettlementSummary} {
+		if counts[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s (%d rows)", counts[k], strings.ToLower(reportKindNames[k]), rows[k]))
+		}
+	}
+	fmt.Fprintf(w, "Read %d reports: %s.\n", len(fs.read), strings.Join(parts, ", "))
+	for _, name := range fs.skipped {
+		fmt.Fprintf(w, "Skipped %s: not an Antom report.\n", name)
+	}
+}
+
+// reportFile prints the totals of one report (CSV or XLSX, told apart by
+// content) and feeds its lines to rec when it is not nil.
+func (a *app) reportFile(in reportInput, rec *alipay.Reconciler, files *reportFiles) error {
+	name := in.name
+	var src io.Reader = a.stdin
 	if name != "-" {
 		file, err := os.Open(name)
 		if err != nil {
-			return "", fmt.Errorf("reading the report: %w", err)
+			return fmt.Errorf("reading the report: %w", err)
 		}
 		defer file.Close()
-		in = file
+		src = file
 	}
-	rr := alipay.NewReportReader(in)
-	kind, err := rr.Kind()
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", name, reportPlain(err))
-	}
-	if kind == alipay.ReportUnknown {
-		return "", fmt.Errorf("%s: the header names none of Antom's reports (transaction details, settlement details, settlement summary)", name)
-	}
-	t := newReportTotals(kind, rec)
-	for row, err := range rr.All() {
-		if err == nil {
-			err = t.add(row)
-		}
+	br := bufio.NewReaderSize(src, 64<<10)
+	var rr *alipay.ReportReader
+	if magic, _ := br.Peek(4); string(magic) == "PK\x03\x04" { // a zip archive: XLSX
+		rep, err := xlsx.NewReport(br)
 		if err != nil {
-			return "", fmt.Errorf("%s: %w", name, reportPlain(err))
+			return fmt.Errorf("%s: %w", name, err)
 		}
+		defer rep.Close()
+		rr = alipay.NewReportSourceReader(rep)
+	} else {
+		rr = alipay.NewReportReader(br)
 	}
 	if name == "-" {
 		name = "standard input"
 	}
+	kind, err := rr.Kind()
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, reportPlain(err))
+	}
+	if kind == alipay.ReportUnknown {
+		if in.inDir {
+			files.skipped = append(files.skipped, name)
+			fmt.Fprintf(a.stdout, "%s: skipped, the header names none of Antom's reports.\n", name)
+			return nil
+		}
+		return fmt.Errorf("%s: the header names none of Antom's reports (transaction details, settlement details, settlement summary)", name)
+	}
+	if files.base == nil {
+		files.base = map[alipay.ReportKind]int{}
+	}
+	t := newReportTotals(kind, rec)
+	t.lineBase = files.base[kind]
+	last := 0
+	for row, err := range rr.All() {
+		if err == nil {
+			err = t.add(row)
+			last = row.Line()
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, reportPlain(err))
+		}
+		if t.rows%reportProgressRows == 0 {
+			fmt.Fprintf(a.stderr, "alipay report: %s: %d rows read...\n", name, t.rows)
+		}
+	}
+	files.read = append(files.read, reportSpan{name: name, kind: kind, first: t.lineBase, last: t.lineBase + last, rows: t.rows})
+	files.base[kind] = t.lineBase + last
 	fmt.Fprintf(a.stdout, "%s: ", name)
 	t.print(a.stdout)
-	return kind, nil
+	return nil
 }
 
 // reportKey groups totals.
@@ -135,6 +300,7 @@ type reportTotals struct {
 	fees      map[reportKey]*reportSum // fees by currency and fee name
 	summaries []alipay.SettlementSummary
 	rec       *alipay.Reconciler // nil unless matching against a ledger
+	lineBase  int                // added to the lines given to rec (see reportSpan)
 }
 
 func newReportTotals(kind alipay.ReportKind, rec *alipay.Reconciler) *reportTotals {
@@ -170,6 +336,7 @@ func (t *reportTotals) add(row alipay.ReportRow) error {
 			return err
 		}
 		if t.rec != nil {
+			d.Line += t.lineBase
 			t.rec.AddTransactionDetail(&d)
 		}
 		return addFees(d.Fees)
@@ -187,6 +354,7 @@ func (t *reportTotals) add(row alipay.ReportRow) error {
 			return err
 		}
 		if t.rec != nil {
+			d.Line += t.lineBase
 			t.rec.AddSettlementDetail(&d)
 		}
 		return addFees(d.Fees)
@@ -197,6 +365,7 @@ func (t *reportTotals) add(row alipay.ReportRow) error {
 		}
 		t.summaries = append(t.summaries, s)
 		if t.rec != nil {
+			s.Line += t.lineBase
 			t.rec.AddSettlementSummary(&s)
 		}
 	}

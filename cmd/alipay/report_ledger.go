@@ -130,15 +130,15 @@ func parseLedger(r io.Reader) (*ledger, error) {
 
 // describeDiscrepancy says where a discrepancy is and what it is, naming
 // report files and ledger lines rather than indexes.
-func describeDiscrepancy(d alipay.Discrepancy, files map[alipay.ReportKind]string, l *ledger) string {
+func describeDiscrepancy(d alipay.Discrepancy, files *reportFiles, l *ledger) string {
 	var where []string
 	if d.Report != alipay.ReportUnknown {
-		w := files[d.Report]
+		w, line := files.locate(d.Report, d.Line)
 		if w == "" {
 			w = strings.ToLower(reportKindNames[d.Report]) + " report"
 		}
-		if d.Line > 0 {
-			w += fmt.Sprintf(" line %d", d.Line)
+		if line > 0 {
+			w += fmt.Sprintf(" line %d", line)
 		}
 		where = append(where, w)
 	}

@@ -46,7 +46,7 @@ func TestReport_errors(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{"no file", nil, exitUsage, "no report file: give the report CSV as the argument"},
+		{"no file", nil, exitUsage, "no report file: give report files or a directory of reports as the arguments"},
 		{"missing file", []string{"testdata/reports/nope.csv"}, exitError, "reading the report: open testdata/reports/nope.csv"},
 		{"truncated", []string{"testdata/reports/truncated.csv"}, exitError, "report ends without the <END> line"},
 		{"bad amount", []string{"testdata/reports/bad_amount.csv"}, exitError, `report line 2, column transactionAmountValue: amount has more decimal places than the currency allows`},
