@@ -43,6 +43,8 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+var httpClient = &http.Client{Timeout: 60 * time.Second}
+
 // fastRetries resends unacknowledged notifications within seconds instead
 // of Antom's minutes and hours, in the same eight attempts.
 var fastRetries = []time.Duration{0, 100 * time.Millisecond, 300 * time.Millisecond, 500 * time.Millisecond,
