@@ -153,7 +153,9 @@ func TestCrashBetweenPayAndCommit(t *testing.T) {
 	e := newCrashEnv(t)
 	c := e.start("a", "pay-sent")
 	id := createOrder(t, e.lb.srv.URL, "mug")
-	go func() { _, _ = httpPostJSON(e.lb.srv.URL+"/api/orders/"+id+"/pay", `{"method":"ALIPAY_CN","device":"WEB"}`) }()
+	go func() {
+		_, _ = httpPostJSON(e.lb.srv.URL+"/api/orders/"+id+"/pay", `{"method":"ALIPAY_CN","device":"WEB"}`)
+	}()
 	c.waitCheckpoint("pay-sent")
 	c.kill()
 
@@ -182,7 +184,9 @@ func TestCrashBeforePaySent(t *testing.T) {
 	e := newCrashEnv(t)
 	c := e.start("a", "pay-before-send")
 	id := createOrder(t, e.lb.srv.URL, "mug")
-	go func() { _, _ = httpPostJSON(e.lb.srv.URL+"/api/orders/"+id+"/pay", `{"method":"ALIPAY_CN","device":"WEB"}`) }()
+	go func() {
+		_, _ = httpPostJSON(e.lb.srv.URL+"/api/orders/"+id+"/pay", `{"method":"ALIPAY_CN","device":"WEB"}`)
+	}()
 	c.waitCheckpoint("pay-before-send")
 	c.kill()
 	s := e.readShop()
