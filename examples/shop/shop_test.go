@@ -5,7 +5,11 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -254,4 +258,39 @@ func TestFailedPaymentPayAgain(t *testing.T) {
 	eventually(t, 10*time.Second, func() bool { return settled(t, in.db, fake) }, "settled")
 	assert.Equal(t, OrderPaid, orderState(t, b.srv.URL, id).Status)
 	checkAgainstAntom(t, in.Shop, fake)
+}
+
+// The extra information goes to Antom in paymentMethod.paymentMethodMetaData.
+// (The fake gateway offers no BLIK and refuses the payment; what matters
+// here is the request it received.)
+func TestExtraInformationSent(t *testing.T) {
+	fake := newFake(t)
+	var mu sync.Mutex
+	var bodies []string
+	rec := httptest.NewServer(&httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+		u, _ := url.Parse(fake.URL)
+		r.SetURL(u)
+		body, _ := io.ReadAll(r.In.Body)
+		mu.Lock()
+		bodies = append(bodies, string(body))
+		mu.Unlock()
+		r.Out.Body = io.NopCloser(strings.NewReader(string(body)))
+		r.Out.ContentLength = int64(len(body))
+	}})
+	defer rec.Close()
+	c, err := alipay.NewClient(fake.ClientID(), alipay.WithPrivateKey(fake.MerchantPrivateKeyPEM()),
+		alipay.WithAlipayPublicKey(fake.AlipayPublicKeyPEM()), alipay.WithEndpoint(rec.URL))
+	require.NoError(t, err)
+	b := newBalancer(t)
+	in := startInstance(t, sqliteDSN(t), c, b, testConfig("a", b.srv.URL))
+	id := createOrder(t, b.srv.URL, "tee")
+	res, err := in.Pay(context.Background(), PayInput{OrderID: id, Method: "BLIK", Device: DeviceWeb,
+		Form: func(k string) string { return map[string]string{"blikCode": "777123"}[k] }})
+	require.NoError(t, err)
+	assert.Equal(t, AttemptFail, res.Attempt.Status)
+	assert.Equal(t, "PARAM_ILLEGAL", res.Attempt.ResultCode)
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, bodies, 1)
+	assert.Contains(t, bodies[0], `"paymentMethod":{"paymentMethodType":"BLIK","paymentMethodMetaData":{"blikCode":"777123"}}`)
 }
