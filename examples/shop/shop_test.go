@@ -55,6 +55,8 @@ func TestCheckoutEndToEnd(t *testing.T) {
 	// whatever the URL says.
 	_, page = getPage(t, base+"/orders/"+id+"/result?attempt="+p.PaymentRequestID+"&status=SUCCESS")
 	assert.Contains(t, page, "waiting for the payment")
+	assert.Contains(t, page, `<a id="continue" href="/attempts/`+p.PaymentRequestID+`">`)
+	assert.Contains(t, page, `<a id="pay-again" href="/orders/`+id+`">`)
 
 	require.NoError(t, fake.CompletePayment(p.PaymentRequestID))
 	eventually(t, 10*time.Second, func() bool { return orderState(t, base, id).Status == OrderPaid }, "order paid")

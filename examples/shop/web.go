@@ -244,7 +244,7 @@ func (s *Shop) resultPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, err)
 		return
 	}
-	waiting, failure := false, ""
+	waiting, failure, continueID := false, "", ""
 	if o.Status == OrderOpen {
 		for _, a := range attempts {
 			if a.Open() {
@@ -263,6 +263,9 @@ func (s *Shop) resultPage(w http.ResponseWriter, r *http.Request) {
 		}
 		for _, a := range attempts {
 			waiting = waiting || a.Open()
+			if a.Status == AttemptProcessing && a.Redirects != "[]" && a.Redirects != "null" {
+				continueID = a.RequestID // the latest one with somewhere to go
+			}
 			if a.Status == AttemptFail && a.ResultCode != "" {
 				failure = a.ResultCode
 			}
@@ -284,7 +287,7 @@ func (s *Shop) resultPage(w http.ResponseWriter, r *http.Request) {
 	}
 	rows.Close()
 	d := pageData{"Title": "Order " + o.ID, "Order": o, "Price": price(o.Amount), "Waiting": waiting && o.Status == OrderOpen,
-		"Failure": failure, "Refunds": refunds}
+		"Failure": failure, "Refunds": refunds, "Continue": continueID}
 	if waiting && o.Status == OrderOpen {
 		d["Refresh"] = 3
 	}
