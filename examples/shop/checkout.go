@@ -218,6 +218,9 @@ type PayResult struct {
 // database errors come back as errors; Antom's answers, known or not, are
 // in the attempt's status.
 func (s *Shop) Pay(ctx context.Context, in PayInput) (*PayResult, error) {
+	// A buyer who closes the tab must not cut a payment off half way:
+	// once started, it is sent and recorded whatever the connection does.
+	ctx = context.WithoutCancel(ctx)
 	meta, err := metaData(in.Method, in.Form)
 	if err != nil {
 		return nil, err

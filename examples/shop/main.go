@@ -79,6 +79,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			if err != nil {
 				return err
 			}
+			defer os.RemoveAll(dir)
 			dsn = filepath.Join(dir, "shop.db")
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -224,13 +225,44 @@ func TestDuplicatePaymentRefunded(t *testing.T) {
 	checkAgainstAntom(t, in.Shop, fake)
 }
 
-// No notification arrives: the result page asks Antom before answering.
+// Orders past their time with no open payment are closed by the worker.
+func TestWorkerExpiresOrders(t *testing.T) {
+	fake := newFake(t)
+	b := newBalancer(t)
+	cfg := testConfig("a", b.srv.URL)
+	cfg.OrderTTL, cfg.Worker = 50*time.Millisecond, false
+	in := startInstance(t, sqliteDSN(t), fake.Client(), b, cfg)
+	id := createOrder(t, b.srv.URL, "mug")
+	time.Sleep(60 * time.Millisecond)
+	in.WorkOnce(context.Background())
+	assert.Equal(t, OrderExpired, orderState(t, b.srv.URL, id).Status)
+	_, page := getPage(t, b.srv.URL+"/orders/"+id)
+	assert.Contains(t, page, "This order has expired without payment.")
+}
+
+// No notification arrives: the result page asks Antom before answering,
+// but no more than once every few seconds however often it is reloaded.
 func TestResultPageInquires(t *testing.T) {
-	fake := newFake(t, alipaytest.WithManualNotifications())
+	var inquiries atomic.Int64
+	fake := newFake(t, alipaytest.WithManualNotifications(), alipaytest.WithFaultHook(func(api string) alipaytest.Fault {
+		if api == alipaytest.APIInquiryPayment {
+			inquiries.Add(1)
+		}
+		return alipaytest.Fault{}
+	}))
 	b := newBalancer(t)
 	cfg := testConfig("a", b.srv.URL)
 	cfg.Worker = false
 	startInstance(t, sqliteDSN(t), fake.Client(), b, cfg)
+
+	waiting := createOrder(t, b.srv.URL, "mug")
+	pay(t, b.srv.URL, waiting, "ALIPAY_CN", DeviceWeb)
+	for i := 0; i < 5; i++ {
+		_, page := getPage(t, b.srv.URL+"/orders/"+waiting+"/result")
+		assert.Contains(t, page, "waiting for the payment")
+	}
+	assert.Equal(t, int64(1), inquiries.Load(), "five reloads, one inquiry")
+
 	id := createOrder(t, b.srv.URL, "mug")
 	p := pay(t, b.srv.URL, id, "ALIPAY_CN", DeviceWeb)
 	require.NoError(t, fake.CompletePayment(p.PaymentRequestID))

@@ -69,6 +69,7 @@ type Attempt struct {
 	Duplicate    bool
 	ExpiresAt    time.Time
 	Checks       int
+	CheckedAt    time.Time
 	ResolvedBy   string
 }
 
@@ -125,21 +126,21 @@ func (s *Shop) order(ctx context.Context, id string) (*Order, error) {
 }
 
 const attemptColumns = `request_id, order_id, method, terminal_type, os_type, amount_minor, currency, status,
-	payment_id, redirects, result_code, duplicate, expires_at, checks, resolved_by`
+	payment_id, redirects, result_code, duplicate, expires_at, checks, checked_at, resolved_by`
 
 func scanAttempt(r rowScanner) (*Attempt, error) {
 	var a Attempt
-	var amt, exp int64
+	var amt, exp, checked int64
 	var cur string
 	var dup int
 	if err := r.Scan(&a.RequestID, &a.OrderID, &a.Method, &a.TerminalType, &a.OSType, &amt, &cur, &a.Status,
-		&a.PaymentID, &a.Redirects, &a.ResultCode, &dup, &exp, &a.Checks, &a.ResolvedBy); err != nil {
+		&a.PaymentID, &a.Redirects, &a.ResultCode, &dup, &exp, &a.Checks, &checked, &a.ResolvedBy); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, errNotFound
 		}
 		return nil, err
 	}
-	a.Amount, a.ExpiresAt, a.Duplicate = amountOf(amt, cur), fromMS(exp), dup == 1
+	a.Amount, a.ExpiresAt, a.Duplicate, a.CheckedAt = amountOf(amt, cur), fromMS(exp), dup == 1, fromMS(checked)
 	return &a, nil
 }
 

@@ -74,7 +74,14 @@ func (s *Shop) Handler() http.Handler {
 	mux.HandleFunc("POST /api/orders/{id}/pay", s.apiPay)
 	mux.HandleFunc("GET /api/orders/{id}", s.apiOrder)
 	mux.HandleFunc("GET /admin/reconcile", s.adminReconcile)
-	return mux
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Forms and API bodies are small; the notification handler bounds
+		// its own reads.
+		if r.URL.Path != "/alipay/notify" {
+			r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+		}
+		mux.ServeHTTP(w, r)
+	})
 }
 
 type pageData map[string]any
@@ -225,6 +232,10 @@ func (s *Shop) redirectPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, http.StatusOK, "redirect", d)
 }
 
+// resultPageInquiryGap is the least time between two inquiries the result
+// page makes about one payment, however often buyers reload it.
+const resultPageInquiryGap = 3 * time.Second
+
 // resultPage is where the buyer lands from the payment method, or comes
 // back to. The URL proves nothing (anyone can type it): the page shows what
 // the database says, and asks Antom first when the payment is still open
@@ -247,7 +258,7 @@ func (s *Shop) resultPage(w http.ResponseWriter, r *http.Request) {
 	waiting, failure, continueID := false, "", ""
 	if o.Status == OrderOpen {
 		for _, a := range attempts {
-			if a.Open() {
+			if a.Open() && s.now().Sub(a.CheckedAt) >= resultPageInquiryGap {
 				if ok, err := s.claim(ctx, "payment_attempts", a.RequestID); err == nil && ok {
 					s.resolveAttempt(ctx, a.RequestID)
 				}
@@ -304,10 +315,16 @@ type apiPayRequest struct {
 }
 
 type apiPayResponse struct {
-	PaymentRequestID string            `json:"paymentRequestId"`
-	Status           string            `json:"status"`
-	ResultCode       string            `json:"resultCode,omitempty"`
-	Redirects        []alipay.Redirect `json:"redirects"`
+	PaymentRequestID string        `json:"paymentRequestId"`
+	Status           string        `json:"status"`
+	ResultCode       string        `json:"resultCode,omitempty"`
+	Redirects        []apiRedirect `json:"redirects,omitempty"`
+}
+
+// apiRedirect is one of PayResponse.Redirects, in the order to try them.
+type apiRedirect struct {
+	Kind alipay.RedirectKind `json:"kind"`
+	URL  string              `json:"url"`
 }
 
 type apiOrderResponse struct {
@@ -363,8 +380,11 @@ func (s *Shop) apiPay(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, apiPayResponse{PaymentRequestID: res.Attempt.RequestID, Status: res.Attempt.Status,
-		ResultCode: res.Attempt.ResultCode, Redirects: res.Redirects})
+	out := apiPayResponse{PaymentRequestID: res.Attempt.RequestID, Status: res.Attempt.Status, ResultCode: res.Attempt.ResultCode}
+	for _, r := range res.Redirects {
+		out.Redirects = append(out.Redirects, apiRedirect{Kind: r.Kind, URL: r.URL})
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Shop) apiOrder(w http.ResponseWriter, r *http.Request) {

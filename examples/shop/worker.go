@@ -41,6 +41,15 @@ func (s *Shop) RunWorker(ctx context.Context) {
 // WorkOnce does the work due now and returns how many rows it handled.
 func (s *Shop) WorkOnce(ctx context.Context) int {
 	n := 0
+	// Orders past their time with no payment still open will not be paid:
+	// their payments' paymentExpiryTime is never later than the order's.
+	// A success Antom reports later still pays the order (applyPayment).
+	if res, err := s.db.ExecContext(ctx, `UPDATE orders SET status = 'EXPIRED', updated_at = $1
+		WHERE status = 'OPEN' AND expires_at < $1 AND NOT EXISTS (SELECT 1 FROM payment_attempts p
+		WHERE p.order_id = orders.id AND p.status IN ('SENDING', 'UNKNOWN', 'PROCESSING', 'PENDING'))`, ms(s.now())); err == nil {
+		k, _ := res.RowsAffected()
+		n += int(k)
+	}
 	for _, id := range s.due(ctx, `SELECT request_id FROM payment_attempts
 		WHERE status IN ('SENDING', 'UNKNOWN', 'PROCESSING', 'PENDING') AND next_check_at <= $1 AND lease_until < $1
 		ORDER BY next_check_at LIMIT 50`) {
@@ -98,7 +107,7 @@ func (s *Shop) resolveAttempt(ctx context.Context, requestID string) {
 	}
 	next := s.now().Add(s.backoff(a.Checks))
 	defer func() {
-		_, _ = s.db.ExecContext(ctx, `UPDATE payment_attempts SET checks = checks + 1 WHERE request_id = $1`, requestID)
+		_, _ = s.db.ExecContext(ctx, `UPDATE payment_attempts SET checks = checks + 1, checked_at = $1 WHERE request_id = $2`, ms(s.now()), requestID)
 		if err := s.release(ctx, "payment_attempts", requestID, next); err != nil {
 			s.log.Error("resolve: release", "paymentRequestId", requestID, "err", err)
 		}

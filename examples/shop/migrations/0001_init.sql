@@ -43,6 +43,9 @@ CREATE TABLE payment_attempts (
     -- When the worker should next ask Antom about it (inquiryPayment).
     next_check_at BIGINT NOT NULL,
     checks        INTEGER NOT NULL DEFAULT 0,
+    -- When an inquiry last asked Antom, so that buyers refreshing the
+    -- result page cannot flood Antom with inquiries.
+    checked_at    BIGINT NOT NULL DEFAULT 0,
     -- An instance working on the row holds it until lease_until; any other
     -- may take it after that (the holder may have crashed).
     lease_owner   TEXT NOT NULL DEFAULT '',
