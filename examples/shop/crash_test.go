@@ -47,6 +47,14 @@ func newCrashEnv(t *testing.T, opts ...alipaytest.Option) *crashEnv {
 	return &crashEnv{t: t, fake: newFake(t, opts...), lb: newBalancer(t), dsn: sqliteDSN(t)}
 }
 
+// dbEnv is the variable that points a child at the test's database.
+func (e *crashEnv) dbEnv() string {
+	if strings.HasPrefix(e.dsn, "postgres://") {
+		return "DATABASE_URL=" + e.dsn
+	}
+	return "SHOP_DB=" + e.dsn
+}
+
 // start runs a shop process named name; crashAt names the checkpoint at
 // which it stops to be killed ("" for none).
 func (e *crashEnv) start(name, crashAt string) *child {
@@ -55,8 +63,7 @@ func (e *crashEnv) start(name, crashAt string) *child {
 	require.NoError(t, err)
 	cmd := exec.Command(exe)
 	cmd.Env = append(os.Environ(),
-		"SHOP_TEST_CHILD=1", "DATABASE_URL=",
-		"SHOP_DB="+e.dsn, "SHOP_LISTEN=127.0.0.1:0", "SHOP_INSTANCE="+name, "SHOP_PUBLIC_URL="+e.lb.srv.URL,
+		"SHOP_TEST_CHILD=1", e.dbEnv(), "SHOP_LISTEN=127.0.0.1:0", "SHOP_INSTANCE="+name, "SHOP_PUBLIC_URL="+e.lb.srv.URL,
 		"SHOP_CRASH_AT="+crashAt, "SHOP_TICK=50ms", "SHOP_PAY_TIMEOUT=1500ms", "SHOP_LEASE=2s", "SHOP_INQUIRE_AFTER=300ms",
 		"ALIPAY_CLIENT_ID="+e.fake.ClientID(), "ALIPAY_ENDPOINT="+e.fake.URL,
 		"ALIPAY_PRIVATE_KEY="+e.fake.MerchantPrivateKeyPEM(), "ALIPAY_PUBLIC_KEY="+e.fake.AlipayPublicKeyPEM(),
@@ -262,6 +269,38 @@ func TestCrashDuringRefund(t *testing.T) {
 	require.True(t, settled(t, s.db, e.fake))
 	assert.Equal(t, 1, e.fake.Refunds("refund-"+p2.PaymentRequestID))
 	assert.Equal(t, 1, count(t, s.db, `SELECT COUNT(*) FROM ledger WHERE kind = 'REFUND'`))
+	checkAgainstAntom(t, s, e.fake)
+}
+
+// Two shop processes on one PostgreSQL database: the one that sent pay
+// dies before recording the answer, and the other takes the payment over
+// once the dead one's lease has run out.
+func TestCrashOtherProcessTakesOver(t *testing.T) {
+	e := newCrashEnv(t, alipaytest.WithManualNotifications())
+	e.dsn = postgresDSN(t)
+	a := e.start("a", "pay-sent")
+	e.start("b", "")
+	id := createOrder(t, e.lb.srv.URL, "mug")
+	go func() {
+		_, _ = httpPostJSON(a.base+"/api/orders/"+id+"/pay", `{"method":"ALIPAY_CN","device":"WEB"}`)
+	}()
+	a.waitCheckpoint("pay-sent")
+	a.kill()
+
+	s := e.readShop()
+	attempts, err := s.attemptsOf(context.Background(), id)
+	require.NoError(t, err)
+	require.Len(t, attempts, 1)
+	rid := attempts[0].RequestID
+	require.Equal(t, AttemptSending, attempts[0].Status)
+	// Notifications are held back: only b's inquiry can learn the outcome.
+	require.NoError(t, e.fake.CompletePayment(rid))
+	eventually(t, 20*time.Second, func() bool { return orderState(t, e.lb.srv.URL, id).Status == OrderPaid }, "b resolves a's payment")
+	got, err := s.attempt(context.Background(), s.db, rid)
+	require.NoError(t, err)
+	assert.Equal(t, "b", got.ResolvedBy)
+	e.fake.DeliverDue(context.Background())
+	require.True(t, settled(t, s.db, e.fake))
 	checkAgainstAntom(t, s, e.fake)
 }
 
