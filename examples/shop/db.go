@@ -58,7 +58,16 @@ func OpenDB(dsn string) (*DB, error) {
 // starting at once are serialised by an advisory lock on PostgreSQL and by
 // the write lock on SQLite.
 func (db *DB) Migrate(ctx context.Context) error {
-	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+	// CREATE TABLE IF NOT EXISTS is not safe against itself on PostgreSQL
+	// (two sessions can both find the table missing): under the lock too.
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := db.lockMigrations(ctx, tx); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("shop: create schema_migrations: %w", err)
 	}
 	names, err := fs.Glob(migrations, "migrations/*.sql")
@@ -85,10 +94,8 @@ func (db *DB) migrateOne(ctx context.Context, name string) error {
 		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
-	if db.Postgres {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7142001)`); err != nil {
-			return err
-		}
+	if err := db.lockMigrations(ctx, tx); err != nil {
+		return err
 	}
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, version).Scan(&n); err != nil {
@@ -106,6 +113,16 @@ func (db *DB) migrateOne(ctx context.Context, name string) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// lockMigrations serialises migrating instances on PostgreSQL until tx
+// ends; on SQLite the write lock taken at BEGIN does it.
+func (db *DB) lockMigrations(ctx context.Context, tx *sql.Tx) error {
+	if !db.Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7142001)`)
+	return err
 }
 
 // splitSQL cuts a migration into statements at semicolons that end a line,
