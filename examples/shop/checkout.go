@@ -284,6 +284,9 @@ func (s *Shop) Pay(ctx context.Context, in PayInput) (*PayResult, error) {
 	switch {
 	case err == nil && resp.Result.ResultStatus == alipay.ResultStatusSuccess:
 		out = Outcome{Status: AttemptSuccess, PaymentID: resp.PaymentID}
+		if resp.PaymentAmount.Currency != "" {
+			out.Amount = &resp.PaymentAmount
+		}
 	case err == nil:
 		res.Redirects = resp.Redirects(env)
 		if code := codeValue(resp); code != "" && env.TerminalType == alipay.TerminalTypeWeb {

@@ -63,6 +63,10 @@ func (s *Shop) handleNotification(ctx context.Context, n *alipay.Notification) e
 
 func notificationOutcome(n *alipay.Notification) Outcome {
 	o := Outcome{PaymentID: n.Payment.PaymentID, ResultCode: string(n.Result.ResultCode)}
+	if n.Payment.PaymentAmount.Currency != "" {
+		amt := n.Payment.PaymentAmount
+		o.Amount = &amt
+	}
 	switch {
 	case n.NotifyType == alipay.NotifyTypePaymentPending:
 		o.Status = AttemptPending

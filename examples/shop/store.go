@@ -173,6 +173,9 @@ type Outcome struct {
 	Status     string // an Attempt status
 	PaymentID  string
 	ResultCode string
+	// Amount is what Antom says was paid, when the source says; nil
+	// otherwise.
+	Amount *alipay.Amount
 }
 
 // applyPayment records an outcome for an attempt, in the transaction tx.
@@ -212,27 +215,39 @@ func (s *Shop) applyPayment(ctx context.Context, tx *sql.Tx, requestID string, o
 	if o.Status != AttemptSuccess {
 		return true, nil
 	}
+	// Book what Antom took, which is what its reports will say.
+	paid := a.Amount
+	if o.Amount != nil {
+		paid = *o.Amount
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO ledger (kind, request_id, order_id, transaction_id, amount_minor, currency, booked_at)
 		VALUES ('PAYMENT', $1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-		requestID, a.OrderID, o.PaymentID, minor(a.Amount), a.Amount.Currency, ms(now)); err != nil {
+		requestID, a.OrderID, o.PaymentID, minor(paid), paid.Currency, ms(now)); err != nil {
 		return false, err
 	}
-	res, err = tx.ExecContext(ctx, `UPDATE orders SET status = 'PAID', paid_request_id = $1, updated_at = $2
-		WHERE id = $3 AND status IN ('OPEN', 'EXPIRED')`, requestID, ms(now), a.OrderID)
-	if err != nil {
-		return false, err
+	reason := ""
+	if minor(paid) != minor(a.Amount) || paid.Currency != a.Amount.Currency {
+		// Never seen, and never to be taken as paying the order.
+		s.log.Error("payment amount differs from the order's", "paymentRequestId", requestID, "paid", paid, "asked", a.Amount)
+		reason = "paid " + price(paid) + " for an order of " + price(a.Amount)
+	} else {
+		res, err = tx.ExecContext(ctx, `UPDATE orders SET status = 'PAID', paid_request_id = $1, updated_at = $2
+			WHERE id = $3 AND status IN ('OPEN', 'EXPIRED')`, requestID, ms(now), a.OrderID)
+		if err != nil {
+			return false, err
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return true, nil
+		}
+		reason = "order " + a.OrderID + " was already paid"
 	}
-	if n, _ := res.RowsAffected(); n == 1 {
-		return true, nil
-	}
-	// The order was paid by another attempt: refund this one in full.
+	// Paid twice, or paid wrong: refund this payment in full.
 	if _, err := tx.ExecContext(ctx, `UPDATE payment_attempts SET duplicate = 1 WHERE request_id = $1`, requestID); err != nil {
 		return false, err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO refunds (request_id, payment_request_id, order_id, payment_id, amount_minor, currency, reason, status, next_check_at, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, 'TODO', $8, $8, $8) ON CONFLICT DO NOTHING`,
-		"refund-"+requestID, requestID, a.OrderID, o.PaymentID, minor(a.Amount), a.Amount.Currency,
-		"order "+a.OrderID+" was already paid", ms(now))
+		"refund-"+requestID, requestID, a.OrderID, o.PaymentID, minor(paid), paid.Currency, reason, ms(now))
 	return true, err
 }
 

@@ -142,6 +142,9 @@ func (s *Shop) inquire(ctx context.Context, a *Attempt) (Outcome, bool) {
 		return Outcome{}, false
 	}
 	o := Outcome{PaymentID: resp.PaymentID, ResultCode: resp.PaymentResultCode}
+	if resp.PaymentAmount.Currency != "" {
+		o.Amount = &resp.PaymentAmount
+	}
 	switch resp.PaymentStatus {
 	case alipay.PaymentStatusSuccess:
 		o.Status = AttemptSuccess
