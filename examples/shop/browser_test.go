@@ -105,7 +105,9 @@ func TestCheckoutPageExtraFields(t *testing.T) {
 	require.NoError(t, err)
 	var b strings.Builder
 	o := &Order{ID: "order-1", Description: "T-shirt", ExpiresAt: time.Now()}
-	groups := []MenuGroup{{Category: "Mobile banking apps", Options: []MenuOption{menuOption(optionOf("BLIK")), menuOption(optionOf("IDEAL"))}},
+	blik := optionOf("BLIK")
+	blik.PromoNames = []string{"5% off with BLIK"}
+	groups := []MenuGroup{{Category: "Mobile banking apps", Options: []MenuOption{menuOption(blik), menuOption(optionOf("IDEAL"))}},
 		{Category: "Online banking", Options: []MenuOption{menuOption(optionOf("P24"))}}}
 	require.NoError(t, p.t.ExecuteTemplate(&b, "checkout", pageData{"Title": "Checkout", "Order": o, "Price": "25.00 EUR",
 		"Groups": groups, "Device": DeviceWeb, "Devices": []Device{DeviceWeb}, "Method": "BLIK", "Error": "a BLIK code is exactly 6 digits"}))
@@ -114,6 +116,7 @@ func TestCheckoutPageExtraFields(t *testing.T) {
 	assert.Contains(t, page, `<input name="payerEmail" id="extra-payerEmail" type="email" >`)
 	assert.Contains(t, page, `<option value="ABNANL2A">ABN AMRO</option>`)
 	assert.Contains(t, page, `id="method-BLIK" checked`)
+	assert.Contains(t, page, `<span class="promo">5% off with BLIK</span>`)
 	assert.Contains(t, page, `<p class="error" id="error">a BLIK code is exactly 6 digits</p>`)
 }
 
