@@ -181,14 +181,18 @@ func (s *Shop) payForm(w http.ResponseWriter, r *http.Request) {
 	a := res.Attempt
 	switch a.Status {
 	case AttemptProcessing:
+		if len(res.Redirects) == 0 {
+			// Nowhere to send the buyer: Antom's guide says to pay again
+			// with a new paymentRequestId; this one expires unpaid.
+			s.showCheckout(w, r, http.StatusOK, d, method, "The payment page could not be opened. Please try again.")
+			return
+		}
 		if d == DeviceWeb {
 			http.Redirect(w, r, "/attempts/"+a.RequestID, http.StatusSeeOther)
 			return
 		}
-		if len(res.Redirects) > 0 {
-			http.Redirect(w, r, res.Redirects[0].URL, http.StatusSeeOther)
-			return
-		}
+		http.Redirect(w, r, res.Redirects[0].URL, http.StatusSeeOther)
+		return
 	case AttemptFail, AttemptAbandoned:
 		// Antom refused: the buyer may try again, which is a new attempt
 		// with a new paymentRequestId.
