@@ -194,7 +194,7 @@ func (c *Client) downloadFile(ctx context.Context, service string, start, end ti
 			e.Err = err
 			return nil, e
 		}
-		if _, err := c.checkEnvelope(raw, e); err != nil {
+		if _, err := c.checkEnvelope(raw, e, nil); err != nil {
 			return nil, err
 		}
 		e.Err = errors.New("answered an XML envelope instead of the file")

@@ -57,7 +57,7 @@ func FuzzDecodeEnvelope(f *testing.F) {
 	f.Add([]byte(`<alipay><is_success>T</is_success><response><a><b>1</b></a></response><sign>x</sign><sign_type>RSA2</sign_type></alipay>`))
 	f.Add([]byte(`<?xml version="1.0" encoding="x"?><alipay/>`))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		env, err := c.checkEnvelope(raw, &Error{Service: "fuzz"})
+		env, err := c.checkEnvelope(raw, &Error{Service: "fuzz"}, nil)
 		if err != nil {
 			return
 		}

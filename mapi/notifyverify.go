@@ -30,7 +30,7 @@ func (c *Client) NotifyVerify(ctx context.Context, notifyID string) error {
 		return e
 	}
 	if isXML(raw) {
-		_, err := c.checkEnvelope(raw, e)
+		_, err := c.checkEnvelope(raw, e, nil)
 		if err == nil {
 			e.Err = fmt.Errorf("answered is_success=T instead of true/false")
 			e.unknown = true

@@ -28,7 +28,7 @@ func (c *Client) ExchangeRates(ctx context.Context) ([]Rate, error) {
 		return nil, err
 	}
 	if isXML(raw) {
-		if _, err := c.checkEnvelope(raw, e); err != nil {
+		if _, err := c.checkEnvelope(raw, e, nil); err != nil {
 			return nil, err
 		}
 		e.Err = errors.New("answered an XML envelope instead of the rate file")

@@ -110,7 +110,7 @@ func (c *Client) Refund(ctx context.Context, req *RefundRequest) (*RefundRespons
 	if err != nil {
 		return nil, err
 	}
-	env, err := c.callXML(ctx, "forex_refund", p)
+	env, err := c.callXML(ctx, "forex_refund", p, map[string]string{"out_trade_no": req.OutTradeNo, "out_return_no": req.OutReturnNo})
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) && e.Code == CodeRepeatedRefundRequest && e.Attempts > 1 {
@@ -121,7 +121,7 @@ func (c *Client) Refund(ctx context.Context, req *RefundRequest) (*RefundRespons
 		}
 		return nil, err
 	}
-	return &RefundResponse{OutReturnNo: req.OutReturnNo, OutTradeNo: req.OutTradeNo, Fields: env.fields()}, nil
+	return &RefundResponse{OutReturnNo: req.OutReturnNo, OutTradeNo: req.OutTradeNo, Fields: env.signed}, nil
 }
 
 // RefundResultCode is refund_result_code of alipay.acquire.refund.query.
@@ -174,23 +174,24 @@ func (c *Client) QueryRefund(ctx context.Context, req *QueryRefundRequest) (*Ref
 		return nil, err
 	}
 	const service = "alipay.acquire.refund.query"
-	env, err := c.callXML(ctx, service, map[string]string{"out_trade_no": req.OutTradeNo, "out_return_no": req.OutReturnNo})
+	ids := map[string]string{"out_trade_no": req.OutTradeNo, "out_return_no": req.OutReturnNo}
+	env, err := c.callXML(ctx, service, ids, ids)
 	if err != nil {
 		return nil, err
 	}
 	r := &RefundQueryResult{
-		ResponseCode:     env.field("response_code"),
-		RefundResultCode: RefundResultCode(env.field("refund_result_code")),
-		RefundErrorCode:  env.field("refund_error_code"),
-		OutTradeNo:       env.field("out_trade_no"),
-		OutReturnNo:      env.field("out_return_no"),
-		TradeNo:          env.field("trade_no"),
-		Fields:           env.fields(),
+		ResponseCode:     env.signed["response_code"],
+		RefundResultCode: RefundResultCode(env.signed["refund_result_code"]),
+		RefundErrorCode:  env.signed["refund_error_code"],
+		OutTradeNo:       env.signed["out_trade_no"],
+		OutReturnNo:      env.signed["out_return_no"],
+		TradeNo:          env.signed["trade_no"],
+		Fields:           env.signed,
 	}
 	if r.ResponseCode == "" {
 		return nil, &Error{Service: service, Err: errors.New("answer has no response_code")}
 	}
-	if r.GmtCreate, err = parseBeijing("gmt_create", env.field("gmt_create"), layoutDateTime); err != nil {
+	if r.GmtCreate, err = parseBeijing("gmt_create", env.signed["gmt_create"], layoutDateTime); err != nil {
 		return nil, &Error{Service: service, Err: err}
 	}
 	return r, nil

@@ -51,10 +51,8 @@ func (c *Client) QueryTrade(ctx context.Context, req *QueryTradeRequest) (*Trade
 	if err := maxLen("out_trade_no", req.OutTradeNo, 64); err != nil {
 		return nil, err
 	}
-	env, err := c.callXML(ctx, "single_trade_query", map[string]string{
-		"trade_no":     req.TradeNo,
-		"out_trade_no": req.OutTradeNo,
-	})
+	ids := map[string]string{"trade_no": req.TradeNo, "out_trade_no": req.OutTradeNo}
+	env, err := c.callXML(ctx, "single_trade_query", ids, ids)
 	if err != nil {
 		return nil, err
 	}

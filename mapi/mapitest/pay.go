@@ -92,7 +92,7 @@ func (s *Server) Pay(ctx context.Context, orderString string) (*Payment, error) 
 	}
 	sig, err := url.QueryUnescape(p["sign"])
 	st := mapi.SignType(p["sign_type"])
-	if err != nil || (st != mapi.SignTypeRSA && st != mapi.SignTypeRSA2) ||
+	if err != nil || (st != mapi.SignTypeRSA && st != mapi.SignTypeRSA2) || !s.registered[st] ||
 		!verify(st, strings.Join(content, "&"), sig, &s.keys.merchant.PublicKey, "") {
 		return nil, &AppError{"ALIN10070", "signature incorrect"}
 	}
