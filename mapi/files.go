@@ -153,6 +153,10 @@ func parseFileRecord(s string, line int) (FileRecord, error) {
 // CompareFile calls forex_compare_file for the transactions of start to end
 // (Beijing dates, at most 10 days apart, end before today) and streams the
 // answer. Close the reader when done.
+//
+// The download is bounded by ctx, not by the attempt timeout: that timeout
+// (WithAttemptTimeout, default 10 s) only limits how long the server may
+// stay silent — before it answers, and between two reads of the body.
 func (c *Client) CompareFile(ctx context.Context, start, end time.Time) (*FileReader, error) {
 	return c.downloadFile(ctx, "forex_compare_file", start, end)
 }
@@ -181,14 +185,20 @@ func (c *Client) downloadFile(ctx context.Context, service string, start, end ti
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.send(ctx, service, p, e)
+	// No whole-request timeout: a long file may take minutes. The caller's
+	// context bounds the download, and idle cancels it when the server
+	// sends nothing for an attempt timeout.
+	dctx, idle := newIdleTimer(ctx, c.attemptTimeout)
+	resp, err := c.sendWith(dctx, c.download, idle, service, p, e)
 	if err != nil {
+		idle.stop()
 		return nil, err
 	}
-	br := bufio.NewReaderSize(resp.Body, 4096)
+	body := &idleBody{rc: resp.Body, idle: idle}
+	br := bufio.NewReaderSize(body, 4096)
 	head, _ := br.Peek(512)
 	if isXML(head) {
-		defer resp.Body.Close()
+		defer body.Close()
 		raw, err := readBounded(br, maxResponseBytes)
 		if err != nil {
 			e.Err = err
@@ -201,7 +211,7 @@ func (c *Client) downloadFile(ctx context.Context, service string, start, end ti
 		return nil, e
 	}
 	fr := NewFileReader(br)
-	fr.closer = resp.Body
+	fr.closer = body
 	fr.service = service
 	return fr, nil
 }

@@ -72,13 +72,14 @@ func FuzzParseRates(f *testing.F) {
 	f.Add("20120330|112537|AUD|6.4485|\n20120330|112537|JPY|0.05638")
 	f.Add("File empty")
 	f.Add("\xff\xfe|")
+	f.Add("||USD|0.0000|") // once accepted: no date, no time, a zero rate
 	f.Fuzz(func(t *testing.T, body string) {
 		rates, err := ParseRates(strings.NewReader(body))
 		if err != nil {
 			return
 		}
 		for _, r := range rates {
-			if len(r.Currency) != 3 || !isDecimal(r.Rate, false) || r.Time.IsZero() {
+			if len(r.Currency) != 3 || !isDecimal(r.Rate, false) || strings.Trim(r.Rate, "0.") == "" || r.Time.IsZero() {
 				t.Fatalf("bad rate accepted: %+v", r)
 			}
 		}

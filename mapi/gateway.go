@@ -27,6 +27,9 @@ const gatewayCharset = "utf-8"
 // requests whose signatures are vectors M5 and M6 (spec §2.6): their
 // parameters are ASCII, so the charset changes nothing.
 func (c *Client) signedParams(service string, params map[string]string) (map[string]string, error) {
+	if name, reason := ambiguity(params); name != "" {
+		return nil, invalid(name, "%s", reason)
+	}
 	p := make(map[string]string, len(params)+5)
 	maps.Copy(p, params)
 	p["service"] = service

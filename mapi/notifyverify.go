@@ -42,7 +42,7 @@ func (c *Client) NotifyVerify(ctx context.Context, notifyID string) error {
 	case "true":
 		return nil
 	case "false", "invalid":
-		return fmt.Errorf("%w: notify_verify answered %q for notify_id %q", ErrNotifyNotGenuine, ans, truncate(notifyID, 64))
+		return &notifyRefusal{answer: ans, notifyID: notifyID}
 	default:
 		e.Err = fmt.Errorf("unexpected answer (HTTP %d)", http.StatusOK)
 		e.BodyPrefix = bodyPrefix(raw)
