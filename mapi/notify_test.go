@@ -82,6 +82,8 @@ func TestVerifyNotificationRSA(t *testing.T) {
 func TestVerifyNotificationRejects(t *testing.T) {
 	c := testKeysClient(t)
 	good := signedBody(t, c, SignTypeRSA2, tradeFields())
+	genuine, recut := recutNotification(t, c)
+	rsaOnly := testKeysClient(t, WithAlipaySignTypes(SignTypeRSA))
 	tests := []struct {
 		name string
 		body string
@@ -96,6 +98,9 @@ func TestVerifyNotificationRejects(t *testing.T) {
 		{"empty", "", ErrMalformedNotification},
 		{"too large", strings.Repeat("a", 70<<10), ErrTooLarge},
 		{"wrong sign type", strings.Replace(good, "sign_type=RSA2", "sign_type=RSA", 1), ErrBadSignature},
+		{"genuine notification with an embedded &name=", genuine, ErrMalformedNotification},
+		{"re-cut TRADE_CLOSED into TRADE_FINISHED", recut, ErrMalformedNotification},
+		{"name with '='", signedBody(t, c, SignTypeRSA2, withField(tradeFields(), "a=b", "1")), ErrMalformedNotification},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -103,10 +108,23 @@ func TestVerifyNotificationRejects(t *testing.T) {
 			assert.ErrorIs(t, err, tt.want)
 		})
 	}
-	// MD5 notification to a client without the MD5 key.
-	rsaOnly := testKeysClient(t)
-	rsaOnly.keys.md5Key = ""
+	// Sign-type downgrade: a client that verifies RSA also holds the MD5
+	// key (for its gateway calls, say); a valid MD5 notification is still
+	// refused, as are RSA2 ones.
+	for _, st := range []SignType{SignTypeMD5, SignTypeRSA2} {
+		_, err := rsaOnly.VerifyNotification(context.Background(), []byte(signedBody(t, rsaOnly, st, tradeFields())))
+		assert.ErrorIs(t, err, ErrBadSignature, st)
+		assert.ErrorContains(t, err, "not one this client accepts")
+	}
 	_, err := rsaOnly.VerifyNotification(context.Background(), []byte(m2Body))
+	assert.ErrorIs(t, err, ErrBadSignature, "vector M2 is MD5")
+	_, err = rsaOnly.VerifyNotification(context.Background(), []byte(signedBody(t, rsaOnly, SignTypeRSA, tradeFields())))
+	assert.NoError(t, err)
+
+	// MD5 notification to a client without the MD5 key.
+	noMD5 := testKeysClient(t)
+	noMD5.keys.md5Key = ""
+	_, err = noMD5.VerifyNotification(context.Background(), []byte(m2Body))
 	assert.ErrorIs(t, err, ErrNoKey)
 }
 
@@ -170,4 +188,36 @@ func TestParseForm(t *testing.T) {
 			assert.Equal(t, tt.want, got)
 		})
 	}
+}
+
+func withField(f map[string]string, k, v string) map[string]string {
+	f[k] = v
+	return f
+}
+
+// recutNotification returns a genuine TRADE_CLOSED notification whose
+// subject holds "&trade_status=TRADE_FINISHED&x=", and the same signature
+// on fields re-cut to say TRADE_FINISHED: both pre-sign strings are
+// byte for byte the same.
+func recutNotification(t *testing.T, c *Client) (genuine, recut string) {
+	t.Helper()
+	f := map[string]string{
+		"notify_id": "nid1", "notify_type": "trade_status_sync", "notify_time": "2026-11-22 10:00:00",
+		"out_trade_no": "ORDER-1", "subject": "Gift&trade_status=TRADE_FINISHED&x=",
+		"total_fee": "9.90", "trade_no": "2026112200001", "trade_status": "TRADE_CLOSED",
+	}
+	genuine = signedBody(t, c, SignTypeRSA2, f)
+	sig, err := c.keys.sign(SignTypeRSA2, PreSignString(f))
+	require.NoError(t, err)
+	cut := map[string]string{
+		"notify_id": "nid1", "notify_type": "trade_status_sync", "notify_time": "2026-11-22 10:00:00",
+		"out_trade_no": "ORDER-1", "subject": "Gift", "trade_status": "TRADE_FINISHED",
+		"x": "&total_fee=9.90&trade_no=2026112200001&trade_status=TRADE_CLOSED",
+	}
+	require.Equal(t, PreSignString(f), PreSignString(cut), "the re-cut signs the same")
+	v := url.Values{"sign": {sig}, "sign_type": {"RSA2"}}
+	for k, s := range cut {
+		v.Set(k, s)
+	}
+	return genuine, v.Encode()
 }
