@@ -149,6 +149,7 @@ func TestExpiredNotifyIDConfirmedByQuery(t *testing.T) {
 	d, err := srv.Resend(ctx, "E-1")
 	require.NoError(t, err)
 	assert.True(t, d.Acked, "answered %d %q", d.Status, d.Body)
+	require.Len(t, got, 1, "the handler runs before Resend returns")
 	n := <-got
 	assert.True(t, n.ConfirmedByQuery)
 	assert.Equal(t, mapi.TradeStatusFinished, n.TradeStatus)

@@ -3,10 +3,12 @@ package mapi
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -91,6 +93,9 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 // the rest of the body, and reports whether it is a complete answer
 // carrying a retryable error.
 func retryableAnswer(resp *http.Response) bool {
+	if !sniffable(resp) {
+		return false
+	}
 	head, err := io.ReadAll(io.LimitReader(resp.Body, sniffLen+1))
 	resp.Body = struct {
 		io.Reader
@@ -100,6 +105,24 @@ func retryableAnswer(resp *http.Response) bool {
 		return false
 	}
 	return retryableBody(head)
+}
+
+// sniffable reports whether reading sniffLen bytes of an answer is cheap:
+// its length is known and short, or it is not a file download, whose first
+// 4 KiB may take a while to stream (and the error messages of which come
+// with a length anyway).
+func sniffable(resp *http.Response) bool {
+	if resp.ContentLength >= 0 {
+		return resp.ContentLength <= sniffLen
+	}
+	if resp.Request == nil {
+		return false
+	}
+	switch resp.Request.URL.Query().Get("service") {
+	case "forex_compare_file", "forex_liquidation_file":
+		return false
+	}
+	return true
 }
 
 // retryableBody reports whether a whole answer is a retryable error.
@@ -137,12 +160,13 @@ type idleTimer struct {
 	d      time.Duration
 	t      *time.Timer
 	cancel context.CancelFunc
+	fired  atomic.Bool
 }
 
 func newIdleTimer(ctx context.Context, d time.Duration) (context.Context, *idleTimer) {
 	ctx, cancel := context.WithCancel(ctx)
 	it := &idleTimer{d: d, cancel: cancel}
-	it.t = time.AfterFunc(d, cancel)
+	it.t = time.AfterFunc(d, func() { it.fired.Store(true); cancel() })
 	return ctx, it
 }
 
@@ -170,6 +194,9 @@ func (b *idleBody) Read(p []byte) (int, error) {
 	n, err := b.rc.Read(p)
 	if n > 0 {
 		b.idle.reset()
+	}
+	if err != nil && err != io.EOF && b.idle.fired.Load() {
+		err = fmt.Errorf("mapi: download stalled: nothing received for %v: %w", b.idle.d, err)
 	}
 	return n, err
 }
