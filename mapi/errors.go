@@ -94,8 +94,11 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // Unknown reports whether Alipay may or may not have acted on the call
-// (transport failure, timeout, 5xx after all retries, unreadable or badly
-// signed answer). Query (QueryTrade, QueryRefund) before acting on it.
+// (transport failure after a request may have reached Alipay, timeout,
+// redirect, 5xx or SYSTEM_ERROR after all retries, unreadable, unsigned,
+// badly signed or unbound answer). Code may still be set: an unsigned
+// failure shows its code but is not final. Query (QueryTrade, QueryRefund)
+// with the same out_trade_no / out_return_no before acting on it.
 func (e *Error) Unknown() bool { return e.unknown }
 
 // IsUnknown reports whether err is an *Error whose outcome is unknown.

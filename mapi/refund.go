@@ -105,6 +105,12 @@ func (r *RefundRequest) params(now time.Time) (map[string]string, error) {
 //
 // is_success=T means Alipay accepted the request; with IsSync false the
 // result arrives as a RefundNotification.
+//
+// Only a signed answer is an outcome. When IsUnknown(err) is true — an
+// unsigned failure (its Code is shown), SYSTEM_ERROR until the retries ran
+// out, a lost answer — the refund may have been made: confirm it with
+// QueryRefund using the same OutTradeNo and OutReturnNo, and retry only
+// with the same OutReturnNo, never a new one.
 func (c *Client) Refund(ctx context.Context, req *RefundRequest) (*RefundResponse, error) {
 	p, err := req.params(c.now())
 	if err != nil {
@@ -156,7 +162,9 @@ type RefundQueryResult struct {
 	Fields           map[string]string
 }
 
-// QueryRefund calls alipay.acquire.refund.query.
+// QueryRefund calls alipay.acquire.refund.query. The answer must be signed
+// and name the same out_trade_no and out_return_no; otherwise the error is
+// unknown (IsUnknown), as it is for a query that could not be completed.
 func (c *Client) QueryRefund(ctx context.Context, req *QueryRefundRequest) (*RefundQueryResult, error) {
 	if req == nil {
 		return nil, invalid("request", "is nil")

@@ -37,7 +37,10 @@ type Trade struct {
 }
 
 // QueryTrade calls single_trade_query. An unknown trade is an *Error with
-// Code TRADE_NOT_EXIST.
+// Code TRADE_NOT_EXIST. The answer must be signed and its <trade> must name
+// the trade_no and out_trade_no asked for; an unsigned answer (even a
+// TRADE_NOT_EXIST), one about another trade, or one that cannot be read is
+// an *Error for which IsUnknown is true.
 func (c *Client) QueryTrade(ctx context.Context, req *QueryTradeRequest) (*Trade, error) {
 	if req == nil {
 		return nil, invalid("request", "is nil")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/xborderpay/alipay"
 	"github.com/xborderpay/alipay/mapi"
+	"github.com/xborderpay/alipay/mapi/mapitest"
 )
 
 // A download may take longer than the attempt timeout as long as the
@@ -86,4 +88,25 @@ func TestGatewayRequestRefusesRecuttableValues(t *testing.T) {
 	assert.Contains(t, ve.Reason, `"&return_amount="`)
 	_, err = c.Refund(context.Background(), &mapi.RefundRequest{OutReturnNo: "R", OutTradeNo: "O", ReturnAmount: "1", Currency: "USD", Reason: "salt & pepper"})
 	assert.False(t, errors.As(err, &ve), "an '&' without a following name= is no ambiguity: %v", err)
+}
+
+type countingTransport struct {
+	http.RoundTripper
+	closed atomic.Int32
+}
+
+func (c *countingTransport) CloseIdleConnections() { c.closed.Add(1) }
+
+// go-retryablehttp closes idle connections after a failed call; it must
+// not reach the merchant's transport, which other clients may share.
+func TestFailedCallKeepsTheConnectionPool(t *testing.T) {
+	srv := mapitest.NewServer()
+	t.Cleanup(srv.Close)
+	ct := &countingTransport{RoundTripper: http.DefaultTransport}
+	c, err := srv.Client(mapi.WithHTTPClient(&http.Client{Transport: ct}))
+	require.NoError(t, err)
+	srv.FailNext(3)
+	_, err = c.QueryTrade(context.Background(), &mapi.QueryTradeRequest{OutTradeNo: "x"})
+	require.True(t, mapi.IsUnknown(err))
+	assert.Zero(t, ct.closed.Load(), "a failed call emptied the shared connection pool")
 }
