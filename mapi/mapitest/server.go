@@ -1,12 +1,21 @@
 // Package mapitest runs a fake Alipay MAPI gateway for tests and examples,
 // in the spirit of net/http/httptest.
 //
-// The server listens on loopback, verifies request signatures (RSA, RSA2,
-// MD5) like Alipay, answers signed XML, keeps trades and refunds, acts as
-// the Alipay app (Pay verifies an order string, marks the trade paid,
-// returns the signed synchronous result and posts the signed notification
-// to notify_url), answers notify_verify, serves the rate and download files,
-// writes <PID>_fptrade_<YYYYMMDD>.csv files, and can inject faults.
+// The server listens on loopback, verifies request signatures like Alipay
+// — in the sign types the merchant registered (WithSignTypes: RSA and MD5
+// by default), answering ILLEGAL_SIGN to any other — answers signed XML,
+// keeps trades and refunds, acts as the Alipay app (Pay verifies an order
+// string, marks the trade paid, returns the signed synchronous result and
+// posts the signed notification to notify_url), answers notify_verify
+// (a notify_id is valid for NotifyIDTTL from its first delivery; resends
+// keep it), serves the rate and download files, and writes
+// <PID>_fptrade_<YYYYMMDD>.csv files.
+//
+// It can also misbehave, to test a client's classification of what it
+// cannot trust: FailNext and LoseNextResponses inject transport faults,
+// Inject plays hostile answers (unsigned, partly signed, replayed for
+// another trade, redirect, SYSTEM_ERROR), and ExpireNotifyIDs makes
+// notify_verify forget every notification sent so far.
 package mapitest
 
 import (
