@@ -197,10 +197,10 @@ func (c *Client) QueryRefund(ctx context.Context, req *QueryRefundRequest) (*Ref
 		Fields:           env.signed,
 	}
 	if r.ResponseCode == "" {
-		return nil, &Error{Service: service, Err: errors.New("answer has no response_code")}
+		return nil, &Error{Service: service, Err: errors.New("answer has no response_code"), unknown: true}
 	}
 	if r.GmtCreate, err = parseBeijing("gmt_create", env.signed["gmt_create"], layoutDateTime); err != nil {
-		return nil, &Error{Service: service, Err: err}
+		return nil, &Error{Service: service, Err: err, unknown: true}
 	}
 	return r, nil
 }

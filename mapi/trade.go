@@ -79,7 +79,7 @@ func decodeTrade(f map[string]string) (*Trade, error) {
 		Fields:      f,
 	}
 	if t.TradeStatus == "" || (t.TradeNo == "" && t.OutTradeNo == "") {
-		return nil, &Error{Service: "single_trade_query", Err: fmt.Errorf("response has no <trade> with trade_status and trade_no")}
+		return nil, &Error{Service: "single_trade_query", Err: fmt.Errorf("response has no <trade> with trade_status and trade_no"), unknown: true}
 	}
 	for _, tf := range []struct {
 		name string
@@ -90,7 +90,7 @@ func decodeTrade(f map[string]string) (*Trade, error) {
 	} {
 		v, err := parseBeijing(tf.name, f[tf.name], layoutDateTime)
 		if err != nil {
-			return nil, &Error{Service: "single_trade_query", Err: err}
+			return nil, &Error{Service: "single_trade_query", Err: err, unknown: true}
 		}
 		*tf.dst = v
 	}

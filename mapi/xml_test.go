@@ -1,6 +1,10 @@
 package mapi
 
 import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -135,4 +139,22 @@ func signedTop(t *testing.T, c *Client, isSuccess string) string {
 	sig, err := c.keys.sign(SignTypeRSA, "is_success="+isSuccess)
 	require.NoError(t, err)
 	return "<alipay><is_success>" + isSuccess + "</is_success><sign>" + sig + "</sign><sign_type>RSA</sign_type></alipay>"
+}
+
+// A signed answer that is about the right trade but cannot be used is not
+// an outcome either.
+func TestSignedButUnusableAnswerIsUnknown(t *testing.T) {
+	var c *Client
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		resp := map[string]string{"out_trade_no": "O", "gmt_payment": "yesterday", "trade_status": "TRADE_FINISHED", "trade_no": "1"}
+		sig, err := c.keys.sign(SignTypeRSA, PreSignString(resp))
+		assert.NoError(t, err)
+		_, _ = io.WriteString(w, `<alipay><is_success>T</is_success><response><trade><out_trade_no>O</out_trade_no><trade_no>1</trade_no>`+
+			`<trade_status>TRADE_FINISHED</trade_status><gmt_payment>yesterday</gmt_payment></trade></response><sign>`+sig+`</sign><sign_type>RSA</sign_type></alipay>`)
+	}))
+	t.Cleanup(srv.Close)
+	c = testKeysClient(t, WithGateway(srv.URL+"/gateway.do"))
+	_, err := c.QueryTrade(context.Background(), &QueryTradeRequest{OutTradeNo: "O"})
+	assert.ErrorContains(t, err, "gmt_payment")
+	assert.True(t, IsUnknown(err))
 }
