@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/go-retryablehttp"
 	"github.com/xborderpay/alipay"
+	"github.com/xborderpay/alipay/internal/httpx"
 )
 
 // Gateway URLs (spec §1.1). Pass one of them, or any other gateway.do URL,
@@ -69,8 +70,15 @@ type Client struct {
 	logger        *slog.Logger
 	warnLog       *slog.Logger // WithLogger's, or nil: see notifyLogger
 	retry         alipay.RetryPolicy
-	http          *retryablehttp.Client
+	http          *retryablehttp.Client // calls: each attempt bounded by attemptTimeout
+	download      *retryablehttp.Client // file downloads: caller's context and an idle timeout
 	now           func() time.Time
+
+	attemptTimeout time.Duration
+	// notifySignTypes and answerSignTypes are the sign types in which
+	// notifications and signed gateway answers are accepted: the client's
+	// choice, never the message's.
+	notifySignTypes, answerSignTypes []SignType
 }
 
 // An Option configures a Client in NewClient.
@@ -80,6 +88,7 @@ type settings struct {
 	seller, privateKey, alipayKey, alipayRSA2Key, md5Key, gateway string
 	signer                                                        crypto.Signer
 	signType, orderSignType                                       SignType
+	alipaySignTypes                                               []SignType
 	notifyVerify                                                  *bool
 	httpClient                                                    *http.Client
 	attemptTimeout                                                time.Duration
@@ -121,8 +130,17 @@ func WithAlipayRSA2PublicKey(key string) Option {
 // gateway calls alone: App order strings need an RSA key.
 func WithMD5Key(key string) Option { return func(s *settings) { s.md5Key = key } }
 
-// WithSignType sets the sign type of gateway calls. The default is RSA2
-// when a private key is set, MD5 otherwise.
+// WithSignType sets the sign type of gateway calls (forex_refund,
+// single_trade_query, alipay.acquire.refund.query and the file services).
+//
+// THE DEFAULT IS THE SIGN TYPE OF THE APP ORDER STRING — RSA (SHA-1) unless
+// WithAppOrderSignType says RSA2 — when a private key is set, and MD5 when
+// only an MD5 key is. It is never RSA2 by surprise: Alipay accepts a sign
+// type only once the merchant has registered a key for it (RSA public keys
+// are sent to Alipay by e-mail, RSA2 keys are uploaded on the Alipay Global
+// site: https://docs.antom.com/ac/tool/key_pair), and a gateway call signed
+// with an unregistered type is refused with ILLEGAL_SIGN. Alipay's PHP and
+// Java demos sign refunds and queries with RSA or MD5.
 func WithSignType(t SignType) Option { return func(s *settings) { s.signType = t } }
 
 // WithAppOrderSignType sets the sign type of the App order string: RSA
@@ -142,6 +160,9 @@ func WithNotifyVerify(on bool) Option { return func(s *settings) { s.notifyVerif
 func WithMaxNotificationBytes(n int64) Option { return func(s *settings) { s.maxNotify = n } }
 
 // WithHTTPClient sets the HTTP client whose transport every call uses.
+// Redirects are never followed whatever its CheckRedirect says, and its
+// Timeout, if shorter than the attempt timeout, bounds each attempt of an
+// ordinary call but not a file download (see CompareFile).
 func WithHTTPClient(hc *http.Client) Option { return func(s *settings) { s.httpClient = hc } }
 
 // WithAttemptTimeout bounds each HTTP attempt (default 10 s); the caller's
@@ -201,7 +222,7 @@ func NewClient(partnerID string, opts ...Option) (*Client, error) {
 		c.now = s.now
 	}
 	if c.logger == nil {
-		c.logger = slog.New(slog.NewTextHandler(discard{}, &slog.HandlerOptions{Level: slog.LevelError + 1}))
+		c.logger = httpx.DiscardLogger()
 	}
 	if s.retry != nil {
 		p := *s.retry
@@ -245,9 +266,16 @@ func NewClient(partnerID string, opts ...Option) (*Client, error) {
 		return nil, errors.New("mapi: NewClient: no signing key: use WithPrivateKey, WithSigner or WithMD5Key")
 	}
 
+	c.orderSignType = s.orderSignType
+	if c.orderSignType == "" {
+		c.orderSignType = SignTypeRSA
+	}
+	if c.orderSignType != SignTypeRSA && c.orderSignType != SignTypeRSA2 {
+		return nil, fmt.Errorf("mapi: NewClient: WithAppOrderSignType: %q: the App order string is signed with RSA or RSA2 only", c.orderSignType)
+	}
 	c.signType = s.signType
 	if c.signType == "" {
-		c.signType = SignTypeRSA2
+		c.signType = c.orderSignType
 		if c.keys.private == nil {
 			c.signType = SignTypeMD5
 		}
@@ -261,12 +289,8 @@ func NewClient(partnerID string, opts ...Option) (*Client, error) {
 	if c.signType == SignTypeMD5 && c.keys.md5Key == "" {
 		return nil, errors.New("mapi: NewClient: sign type MD5 needs WithMD5Key")
 	}
-	c.orderSignType = s.orderSignType
-	if c.orderSignType == "" {
-		c.orderSignType = SignTypeRSA
-	}
-	if c.orderSignType != SignTypeRSA && c.orderSignType != SignTypeRSA2 {
-		return nil, fmt.Errorf("mapi: NewClient: WithAppOrderSignType: %q: the App order string is signed with RSA or RSA2 only", c.orderSignType)
+	if err := c.setAlipaySignTypes(s.alipaySignTypes); err != nil {
+		return nil, err
 	}
 
 	gw := s.gateway
@@ -278,7 +302,7 @@ func NewClient(partnerID string, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	c.gateway = u
-	c.http = c.newRetryClient(s.httpClient, s.attemptTimeout)
+	c.http, c.download = c.newRetryClients(s.httpClient, s.attemptTimeout)
 	return c, nil
 }
 
@@ -323,7 +347,3 @@ func parseGateway(s string) (*url.URL, error) {
 	}
 	return u, nil
 }
-
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }

@@ -29,10 +29,25 @@ func TestNewClient(t *testing.T) {
 			assert.Equal(t, GatewayProduction, c.Gateway())
 			assert.Equal(t, sandboxPID, c.seller, "seller defaults to the partner")
 		}},
-		{"RSA key defaults to RSA2 gateway calls", sandboxPID, []Option{WithPrivateKey(priv)}, "", func(t *testing.T, c *Client) {
-			assert.Equal(t, SignTypeRSA2, c.SignType())
+		{"RSA key defaults to RSA gateway calls, not RSA2", sandboxPID, []Option{WithPrivateKey(priv)}, "", func(t *testing.T, c *Client) {
+			assert.Equal(t, SignTypeRSA, c.SignType(), "RSA2 needs its own registration at Alipay")
 			assert.Equal(t, SignTypeRSA, c.orderSignType)
+			assert.Equal(t, []SignType{SignTypeRSA}, c.AlipaySignTypes(), "one sign type by default")
+			assert.Equal(t, []SignType{SignTypeRSA, SignTypeRSA2}, c.answerSignTypes)
 		}},
+		{"gateway calls follow an RSA2 order string", sandboxPID, []Option{WithPrivateKey(priv), WithAppOrderSignType(SignTypeRSA2)}, "", func(t *testing.T, c *Client) {
+			assert.Equal(t, SignTypeRSA2, c.SignType())
+			assert.Equal(t, []SignType{SignTypeRSA2}, c.AlipaySignTypes())
+		}},
+		{"explicit sign type", sandboxPID, []Option{WithPrivateKey(priv), WithMD5Key("k"), WithSignType(SignTypeMD5)}, "", func(t *testing.T, c *Client) {
+			assert.Equal(t, SignTypeMD5, c.SignType())
+			assert.Equal(t, []SignType{SignTypeMD5}, c.AlipaySignTypes())
+		}},
+		{"explicit Alipay sign types", sandboxPID, []Option{WithPrivateKey(priv), WithMD5Key("k"), WithAlipaySignTypes(SignTypeRSA, SignTypeMD5)}, "", func(t *testing.T, c *Client) {
+			assert.Equal(t, []SignType{SignTypeRSA, SignTypeMD5}, c.AlipaySignTypes())
+		}},
+		{"Alipay sign type MD5 without MD5 key", sandboxPID, []Option{WithPrivateKey(priv), WithAlipaySignTypes(SignTypeMD5)}, "MD5 needs WithMD5Key", nil},
+		{"unknown Alipay sign type", sandboxPID, []Option{WithPrivateKey(priv), WithAlipaySignTypes("DSA")}, "not RSA, RSA2 or MD5", nil},
 		{"bare base64 key", sandboxPID, []Option{WithPrivateKey(strings.Join(strings.Split(priv, "\n")[1:15], ""))}, "", nil},
 		{"sandbox", sandboxPID, []Option{WithMD5Key("k"), WithSignType(SignTypeMD5), WithGateway(GatewaySandbox), WithSellerID("s@example.com")}, "", func(t *testing.T, c *Client) {
 			assert.Equal(t, GatewaySandbox, c.Gateway())
@@ -89,7 +104,7 @@ func TestErrorMessages(t *testing.T) {
 	e := &Error{Service: "forex_refund", Code: CodeReturnAmountExceed, HTTPStatus: 200}
 	assert.Equal(t, "mapi: forex_refund: is_success=F RETURN_AMOUNT_EXCEED [HTTP 200]", e.Error())
 	e = &Error{Service: "single_trade_query", Err: fmt.Errorf("boom"), Attempts: 3, unknown: true, BodyPrefix: "<html>"}
-	assert.Equal(t, `mapi: single_trade_query: boom; outcome unknown: query before retrying with a new id [no response, 3 attempts] body: "<html>"`, e.Error())
+	assert.Equal(t, `mapi: single_trade_query: boom; outcome unknown: inquire before retrying with a new request ID [no response, 3 attempts] body: "<html>"`, e.Error())
 	e = &Error{Service: "forex_compare_file", Message: "Over 10 days to Date period", HTTPStatus: 200}
 	assert.Contains(t, e.Error(), `"Over 10 days to Date period"`)
 	assert.Equal(t, "mapi: invalid total_fee: x", (&ValidationError{Field: "total_fee", Reason: "x"}).Error())

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/xborderpay/alipay/internal/httpx"
 )
 
 // ErrorCode is the code in a gateway failure (<error> when is_success=F).
@@ -58,6 +60,11 @@ func (e *Error) Error() string {
 	switch {
 	case e.Code != "":
 		fmt.Fprintf(&b, ": is_success=F %s", e.Code)
+		if e.Err != nil { // why the code is not final
+			b.WriteString(" (")
+			b.WriteString(e.Err.Error())
+			b.WriteString(")")
+		}
 	case e.Message != "":
 		fmt.Fprintf(&b, ": %q", e.Message)
 	case e.Err != nil:
@@ -65,7 +72,8 @@ func (e *Error) Error() string {
 		b.WriteString(e.Err.Error())
 	}
 	if e.unknown {
-		b.WriteString("; outcome unknown: query before retrying with a new id")
+		b.WriteString("; ")
+		b.WriteString(httpx.UnknownAdvice)
 	}
 	if e.HTTPStatus != 0 {
 		fmt.Fprintf(&b, " [HTTP %d", e.HTTPStatus)
@@ -86,8 +94,11 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // Unknown reports whether Alipay may or may not have acted on the call
-// (transport failure, timeout, 5xx after all retries, unreadable or badly
-// signed answer). Query (QueryTrade, QueryRefund) before acting on it.
+// (transport failure after a request may have reached Alipay, timeout,
+// redirect, 5xx or SYSTEM_ERROR after all retries, unreadable, unsigned,
+// badly signed or unbound answer). Code may still be set: an unsigned
+// failure shows its code but is not final. Query (QueryTrade, QueryRefund)
+// with the same out_trade_no / out_return_no before acting on it.
 func (e *Error) Unknown() bool { return e.unknown }
 
 // IsUnknown reports whether err is an *Error whose outcome is unknown.
@@ -118,10 +129,4 @@ func (e *ValidationError) Error() string {
 
 func invalid(field, format string, args ...any) *ValidationError {
 	return &ValidationError{Field: field, Reason: fmt.Sprintf(format, args...)}
-}
-
-const bodyPrefixLen = 200
-
-func bodyPrefix(b []byte) string {
-	return strings.ToValidUTF8(truncate(string(b), bodyPrefixLen), "\uFFFD")
 }

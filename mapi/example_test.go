@@ -134,3 +134,31 @@ func ExampleNewFPTradeReader() {
 	// P ORDER-1 10.00 USD 2026-11-21T15:00:00+08:00
 	// R REFUND-1 -4.00 USD 2026-11-21T16:00:00+08:00
 }
+
+// An answer that cannot be trusted — here an unsigned one — leaves the
+// refund's outcome unknown: confirm it with the same out_return_no.
+func ExampleIsUnknown() {
+	srv := mapitest.NewServer()
+	defer srv.Close()
+	c, _ := srv.Client()
+	order, _ := c.AppOrderString(&mapi.AppOrder{OutTradeNo: "ORDER-9", Subject: "Cake", Currency: "GBP", TotalFee: "12"})
+	if _, err := srv.Pay(context.Background(), order); err != nil {
+		panic(err)
+	}
+	ctx := context.Background()
+
+	srv.Inject(mapitest.FaultUnsigned)
+	req := &mapi.RefundRequest{OutReturnNo: "REFUND-9-1", OutTradeNo: "ORDER-9", ReturnAmount: "2", Currency: "GBP"}
+	_, err := c.Refund(ctx, req)
+	fmt.Println("unknown:", mapi.IsUnknown(err))
+	if mapi.IsUnknown(err) {
+		q, err := c.QueryRefund(ctx, &mapi.QueryRefundRequest{OutTradeNo: req.OutTradeNo, OutReturnNo: req.OutReturnNo})
+		if err != nil {
+			panic(err) // still unknown: try again later, never with a new out_return_no
+		}
+		fmt.Println("confirmed:", q.ResponseCode, q.RefundResultCode)
+	}
+	// Output:
+	// unknown: true
+	// confirmed: SUCCESS SUCCESS
+}

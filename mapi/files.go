@@ -184,6 +184,10 @@ func parseFileRecord(s string, line int) (FileRecord, error) {
 // day that has ended) and streams the answer. The dates are sent as given,
 // never shifted between zones: see Date. Close the reader when done; after
 // the last record, FileReader.NoData tells an empty period from a file.
+//
+// The download is bounded by ctx, not by the attempt timeout: that timeout
+// (WithAttemptTimeout, default 10 s) only limits how long the server may
+// stay silent — before it answers, and between two reads of the body.
 func (c *Client) CompareFile(ctx context.Context, start, end Date) (*FileReader, error) {
 	return c.downloadFile(ctx, "forex_compare_file", start, end)
 }
@@ -203,20 +207,26 @@ func (c *Client) downloadFile(ctx context.Context, service string, sd, ed Date) 
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.send(ctx, service, p, e)
+	// No whole-request timeout: a long file may take minutes. The caller's
+	// context bounds the download, and idle cancels it when the server
+	// sends nothing for an attempt timeout.
+	dctx, idle := newIdleTimer(ctx, c.attemptTimeout)
+	resp, err := c.sendWith(dctx, c.download, idle, service, p, e)
 	if err != nil {
+		idle.stop()
 		return nil, err
 	}
-	br := bufio.NewReaderSize(resp.Body, 4096)
+	body := &idleBody{rc: resp.Body, idle: idle}
+	br := bufio.NewReaderSize(body, 4096)
 	head, _ := br.Peek(512)
 	if isXML(head) {
-		defer resp.Body.Close()
+		defer body.Close()
 		raw, err := readBounded(br, maxResponseBytes)
 		if err != nil {
 			e.Err = err
 			return nil, e
 		}
-		if _, err := c.checkEnvelope(raw, e); err != nil {
+		if _, err := c.checkEnvelope(raw, e, nil); err != nil {
 			return nil, err
 		}
 		e.Err = errors.New("answered an XML envelope instead of the file")
@@ -224,7 +234,7 @@ func (c *Client) downloadFile(ctx context.Context, service string, sd, ed Date) 
 	}
 	fr := NewFileReader(br)
 	fr.Charset = declaredCharset(resp.Header.Get("Content-Type"))
-	fr.closer = resp.Body
+	fr.closer = body
 	fr.service = service
 	return fr, nil
 }

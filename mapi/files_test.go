@@ -37,6 +37,11 @@ func TestParseRates(t *testing.T) {
 		{"bad currency", "20120330|112537|aud|6.4|", nil, "currency code"},
 		{"bad rate", "20120330|112537|AUD|6,4|", nil, "not a decimal"},
 		{"message after data", "20120330|112537|AUD|6.4|\nSystem exception", nil, "no '|'"},
+		{"empty date and time, zero rate", "20120330|112537|AUD|6.4|\n||USD|0.0000|", nil, `line 2: date ""`},
+		{"empty time", "20120330||USD|6.4|", nil, `line 1: time ""`},
+		{"date and time shifted", "2012033011|2537|USD|6.4|", nil, "not YYYYMMDD"},
+		{"zero rate", "20120330|112537|USD|0.0000|", nil, `line 1: rate "0.0000" is not positive`},
+		{"negative rate", "20120330|112537|USD|-1|", nil, "not a decimal"},
 		{"long line", strings.Repeat("9", 2000), nil, "too long"},
 	}
 	for _, tt := range tests {

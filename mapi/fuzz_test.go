@@ -57,7 +57,7 @@ func FuzzDecodeEnvelope(f *testing.F) {
 	f.Add([]byte(`<alipay><is_success>T</is_success><response><a><b>1</b></a></response><sign>x</sign><sign_type>RSA2</sign_type></alipay>`))
 	f.Add([]byte(`<?xml version="1.0" encoding="x"?><alipay/>`))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		env, err := c.checkEnvelope(raw, &Error{Service: "fuzz"})
+		env, err := c.checkEnvelope(raw, &Error{Service: "fuzz"}, nil)
 		if err != nil {
 			return
 		}
@@ -72,13 +72,14 @@ func FuzzParseRates(f *testing.F) {
 	f.Add("20120330|112537|AUD|6.4485|\n20120330|112537|JPY|0.05638")
 	f.Add("File empty")
 	f.Add("\xff\xfe|")
+	f.Add("||USD|0.0000|") // once accepted: no date, no time, a zero rate
 	f.Fuzz(func(t *testing.T, body string) {
 		rates, err := ParseRates(strings.NewReader(body))
 		if err != nil {
 			return
 		}
 		for _, r := range rates {
-			if len(r.Currency) != 3 || !isDecimal(r.Rate, false) || r.Time.IsZero() {
+			if len(r.Currency) != 3 || !isDecimal(r.Rate, false) || strings.Trim(r.Rate, "0.") == "" || r.Time.IsZero() {
 				t.Fatalf("bad rate accepted: %+v", r)
 			}
 		}

@@ -6,72 +6,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"maps"
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
+	"github.com/xborderpay/alipay/internal/httpx"
 )
 
 // gatewayCharset is the _input_charset of gateway calls; the lowercase
 // spelling is the one of the published vectors (spec §2.6 M3, M4).
 const gatewayCharset = "utf-8"
-
-func (c *Client) newRetryClient(hc *http.Client, attemptTimeout time.Duration) *retryablehttp.Client {
-	if hc == nil {
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.MaxIdleConnsPerHost = 16
-		hc = &http.Client{Transport: t}
-	}
-	if attemptTimeout <= 0 {
-		attemptTimeout = DefaultAttemptTimeout
-	}
-	if hc.Timeout == 0 || hc.Timeout > attemptTimeout {
-		copied := *hc
-		copied.Timeout = attemptTimeout
-		hc = &copied
-	}
-	return &retryablehttp.Client{
-		HTTPClient:     hc,
-		RetryWaitMin:   c.retry.MinBackoff,
-		RetryWaitMax:   c.retry.MaxBackoff,
-		RetryMax:       c.retry.MaxAttempts - 1,
-		CheckRetry:     checkRetry,
-		Backoff:        retryablehttp.DefaultBackoff,
-		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
-		RequestLogHook: c.logAttempt,
-	}
-}
-
-// checkRetry retries transport errors, 429 and 5xx (but 501). A MAPI
-// business failure comes as HTTP 200 with is_success=F and is never
-// retried; nor is anything after the context is done.
-func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Err() != nil {
-		return false, ctx.Err()
-	}
-	if err != nil {
-		ok, perr := retryablehttp.DefaultRetryPolicy(ctx, resp, err)
-		return ok && perr == nil, nil
-	}
-	return resp.StatusCode == http.StatusTooManyRequests ||
-		resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented, nil
-}
-
-type attemptsKey struct{}
-
-func (c *Client) logAttempt(_ retryablehttp.Logger, req *http.Request, attempt int) {
-	if n, ok := req.Context().Value(attemptsKey{}).(*int); ok {
-		*n = attempt + 1
-	}
-	if attempt > 0 {
-		c.logger.LogAttrs(req.Context(), slog.LevelDebug, "mapi: retrying",
-			slog.String("service", req.URL.Query().Get("service")), slog.Int("attempt", attempt+1))
-	}
-}
 
 // signedParams returns params plus service, partner, _input_charset, sign
 // and sign_type, signed with the client's gateway sign type.
@@ -81,6 +27,9 @@ func (c *Client) logAttempt(_ retryablehttp.Logger, req *http.Request, attempt i
 // requests whose signatures are vectors M5 and M6 (spec §2.6): their
 // parameters are ASCII, so the charset changes nothing.
 func (c *Client) signedParams(service string, params map[string]string) (map[string]string, error) {
+	if name, reason := ambiguity(params); name != "" {
+		return nil, invalid(name, "%s", reason)
+	}
 	p := make(map[string]string, len(params)+5)
 	maps.Copy(p, params)
 	p["service"] = service
@@ -114,15 +63,21 @@ func encodeForm(p map[string]string) string {
 // send calls the gateway with the signed parameters and returns the
 // response with its body unread. Writes and queries are POSTed as a form
 // (with any _input_charset repeated in the URL, as the docs ask for POST);
-// see sendsGET for the rest. Transport errors and 5xx are retried; the same signed body is
-// sent every time, which is safe because every MAPI write is idempotent on
-// its merchant id (out_return_no).
+// see sendsGET for the rest. Transport errors, 5xx and the answers the
+// docs say to retry are retried with the same signed body every time,
+// which is safe because every MAPI write is idempotent on its merchant id
+// (out_return_no). A redirect is never followed.
 func (c *Client) send(ctx context.Context, service string, p map[string]string, e *Error) (*http.Response, error) {
+	return c.sendWith(ctx, c.http, nil, service, p, e)
+}
+
+func (c *Client) sendWith(ctx context.Context, hc *retryablehttp.Client, idle *idleTimer, service string, p map[string]string, e *Error) (*http.Response, error) {
 	if ctx == nil {
 		return nil, errors.New("mapi: nil context")
 	}
-	attempts := 0
-	ctx = context.WithValue(ctx, attemptsKey{}, &attempts)
+	hook := &attemptHook{idle: idle}
+	var delivery httpx.Delivery
+	ctx = delivery.Trace(context.WithValue(ctx, attemptsKey{}, hook))
 	u := *c.gateway
 	var req *retryablehttp.Request
 	var err error
@@ -143,17 +98,26 @@ func (c *Client) send(ctx context.Context, service string, p map[string]string, 
 		return nil, e
 	}
 	req.Header.Set("User-Agent", "xborderpay-alipay-go-mapi")
-	resp, err := c.http.Do(req)
-	e.Attempts = max(attempts, 1)
+	resp, err := hc.Do(req)
+	e.Attempts = max(hook.n, 1)
 	if err != nil {
 		e.Err = err
 		if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
 			e.Err = fmt.Errorf("%w: %w", cerr, err)
 		}
-		e.unknown = true
+		// Unknown only if an attempt may have reached Alipay: a call that
+		// never left (refused connection, context done before sending)
+		// cannot have been processed.
+		e.unknown = delivery.MayHaveReached()
 		return nil, e
 	}
 	e.HTTPStatus = resp.StatusCode
+	if httpx.IsRedirect(resp.StatusCode) {
+		resp.Body.Close()
+		e.Err = httpx.RedirectError(resp)
+		e.unknown = true
+		return nil, e
+	}
 	if resp.StatusCode != http.StatusOK {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, bodyPrefixLen))
 		resp.Body.Close()
@@ -197,42 +161,90 @@ func (c *Client) call(ctx context.Context, service string, params map[string]str
 	return raw, e, nil
 }
 
-// callXML sends a gateway call whose answer is the XML envelope, verifies
-// its signature where present and turns is_success=F into an *Error.
-func (c *Client) callXML(ctx context.Context, service string, params map[string]string) (*envelope, error) {
+// callXML sends a gateway call whose answer is the signed XML envelope and
+// checks it (see checkEnvelope); bind holds the request's ids that the
+// answer must echo unchanged wherever it echoes them.
+func (c *Client) callXML(ctx context.Context, service string, params, bind map[string]string) (*envelope, error) {
 	raw, e, err := c.call(ctx, service, params)
 	if err != nil {
 		return nil, err
 	}
-	return c.checkEnvelope(raw, e)
+	return c.checkEnvelope(raw, e, bind)
 }
 
-func (c *Client) checkEnvelope(raw []byte, e *Error) (*envelope, error) {
-	env, err := decodeEnvelope(raw)
-	if err != nil {
+// ErrUnboundAnswer: a gateway answer names another trade or refund than
+// the one asked about (an answer replayed from another call).
+var ErrUnboundAnswer = errors.New("mapi: the answer is about another trade or refund than the request")
+
+// checkEnvelope turns an XML answer into an outcome. Only a signed answer
+// is an outcome: its signature must verify in a sign type the client
+// accepts, and only the fields the signature covers are read
+// (envelope.signed). Everything else is an *Error with Unknown true, the
+// code shown when there is one:
+//
+//   - an unsigned answer, success or failure: the docs sign these services'
+//     answers, and an unsigned one may be forged or may hide a request that
+//     was processed;
+//   - a signed <response> under is_success=F: is_success lies outside the
+//     signature and contradicts it;
+//   - a retryable code (SYSTEM_ERROR, SYSTEM_EXCEPTION) still there when
+//     the retries ran out;
+//   - ids of bind that differ from the request, in the echoed <request> or
+//     in the signed fields, or that the signed <response> lacks.
+func (c *Client) checkEnvelope(raw []byte, e *Error, bind map[string]string) (*envelope, error) {
+	unknown := func(err error) (*envelope, error) {
 		e.Err = err
-		e.BodyPrefix = bodyPrefix(raw)
 		e.unknown = true
 		return nil, e
 	}
-	if err := env.verify(&c.keys); err != nil {
-		e.Err = err
-		e.unknown = true
-		return nil, e
+	env, err := decodeEnvelope(raw)
+	if err != nil {
+		e.BodyPrefix = bodyPrefix(raw)
+		return unknown(err)
+	}
+	if env.IsSuccess == "F" {
+		e.Code = ErrorCode(env.Error)
+	}
+	if env.Sign == "" && env.SignType == "" {
+		if e.Code != "" {
+			return unknown(fmt.Errorf("%w: the failure may be forged and is not final; confirm with the query service", ErrUnsigned))
+		}
+		return unknown(fmt.Errorf("%w: the answer is not signed", ErrUnsigned))
+	}
+	if env.Sign == "" || env.SignType == "" {
+		return unknown(fmt.Errorf("%w: the answer has only one of sign and sign_type", ErrBadSignature))
+	}
+	if err := c.verifyAs(c.answerSignTypes, env.SignType, env.signedContent(), env.Sign); err != nil {
+		return unknown(fmt.Errorf("verifying the answer's signature: %w", err))
+	}
+	if env.ResponseName != "" && env.IsSuccess != "T" {
+		return unknown(fmt.Errorf("a signed <response> under an unsigned is_success=%q", truncate(env.IsSuccess, 8)))
+	}
+	for k, want := range bind {
+		if want == "" {
+			continue
+		}
+		if got, ok := env.Request[k]; ok && got != want {
+			return unknown(fmt.Errorf("%w: echoed %s %q, asked %q", ErrUnboundAnswer, k, truncate(got, 64), truncate(want, 64)))
+		}
+		got, ok := env.signed[k]
+		if ok && got != want || !ok && env.ResponseName != "" {
+			return unknown(fmt.Errorf("%w: signed %s %q, asked %q", ErrUnboundAnswer, k, truncate(got, 64), truncate(want, 64)))
+		}
 	}
 	switch env.IsSuccess {
 	case "T":
 		return env, nil
 	case "F":
-		e.Code = ErrorCode(env.Error)
 		if e.Code == "" {
-			e.Err = errors.New("is_success=F without an error code")
+			return unknown(errors.New("is_success=F without an error code"))
+		}
+		if retryableCodes[e.Code] {
+			return unknown(fmt.Errorf("the gateway answered %s, which the docs say to retry, on every attempt", e.Code))
 		}
 		return nil, e
 	default:
-		e.Err = fmt.Errorf("is_success is %q, not T or F", truncate(env.IsSuccess, 8))
-		e.unknown = true
-		return nil, e
+		return unknown(fmt.Errorf("is_success is %q, not T or F", truncate(env.IsSuccess, 8)))
 	}
 }
 

@@ -88,8 +88,16 @@ func TestRefundNotificationHandler(t *testing.T) {
 func fakeVerifyGateway(t *testing.T, status int, body string) (*Client, *int) {
 	t.Helper()
 	calls := 0
+	var c *Client
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls++
+		if r.Method == http.MethodPost { // the query that confirms a notify_verify "false"
+			assert.Equal(t, "single_trade_query", r.PostFormValue("service"))
+			sig, err := c.keys.sign(SignTypeRSA, "error=TRADE_NOT_EXIST&is_success=F")
+			assert.NoError(t, err)
+			_, _ = io.WriteString(w, "<alipay><is_success>F</is_success><error>TRADE_NOT_EXIST</error><sign>"+sig+"</sign><sign_type>RSA</sign_type></alipay>")
+			return
+		}
 		q := r.URL.Query()
 		assert.Equal(t, http.MethodGet, r.Method)
 		assert.Equal(t, "notify_verify", q.Get("service"))
@@ -100,7 +108,7 @@ func fakeVerifyGateway(t *testing.T, status int, body string) (*Client, *int) {
 		_, _ = io.WriteString(w, body)
 	}))
 	t.Cleanup(srv.Close)
-	c := testKeysClient(t, WithNotifyVerify(true), WithGateway(srv.URL+"/gateway.do"),
+	c = testKeysClient(t, WithNotifyVerify(true), WithGateway(srv.URL+"/gateway.do"),
 		WithRetry(alipay.RetryPolicy{MaxAttempts: 2, MinBackoff: 0, MaxBackoff: 0}))
 	return c, &calls
 }
@@ -115,7 +123,7 @@ func TestHandlerNotifyVerify(t *testing.T) {
 	}{
 		{"true", 200, "true", http.StatusOK, 1},
 		{"true with newline", 200, "true\n", http.StatusOK, 1},
-		{"false", 200, "false", http.StatusUnauthorized, 1},
+		{"false, and the query knows no such trade", 200, "false", http.StatusUnauthorized, 2},
 		{"invalid", 200, "invalid", http.StatusUnauthorized, 1},
 		{"TRUE is not true", 200, "TRUE", http.StatusServiceUnavailable, 1},
 		{"gateway down, retried", 503, "", http.StatusServiceUnavailable, 2},

@@ -63,6 +63,7 @@ func testKeysClient(t testing.TB, opts ...Option) *Client {
 		WithAlipayPublicKey(readTestdata(t, "chloerei_rsa1024_public.pem")),
 		WithMD5Key(sandboxMD5Key),
 		WithNotifyVerify(false),
+		WithAlipaySignTypes(SignTypeRSA, SignTypeRSA2, SignTypeMD5),
 		WithGateway("http://127.0.0.1:1/gateway.do"),
 		WithRetry(alipay.RetryPolicy{MaxAttempts: 2, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}),
 	}

@@ -44,6 +44,9 @@ type Notification struct {
 	NotifyID   string    // stable across Alipay's resends: an idempotency key
 	NotifyType string    // trade_status_sync for payments
 	NotifyTime time.Time // in Beijing
+	// ConfirmedByQuery is true when notify_verify no longer knew the
+	// notify_id and a signed query confirmed the notification instead.
+	ConfirmedByQuery bool
 }
 
 // Get returns a field by name ("" when absent).
@@ -84,9 +87,23 @@ var (
 )
 
 // VerifyNotification parses a raw form body, verifies its signature over
-// every field received (RSA, RSA2 or MD5, by its sign_type), then, unless
-// WithNotifyVerify(false), asks the gateway's notify_verify whether Alipay
-// sent it. It returns the verified fields; see Trade and Refund.
+// every field received, then, unless WithNotifyVerify(false), asks the
+// gateway's notify_verify whether Alipay sent it. It returns the verified
+// fields; see Trade and Refund.
+//
+// The signature must be in a sign type the client accepts (see
+// WithAlipaySignTypes), whatever the notification's sign_type says. A
+// notification with a value containing "&name=" is refused before its
+// signature is checked: the pre-sign string joins values raw, so such a
+// value could turn a genuine notification into another one that verifies.
+//
+// A notify_id is valid for about a minute and Alipay's resends keep it
+// (https://docs.antom.com/ac/web/async), so after a missed first
+// acknowledgement notify_verify answers "false" to every resend. A
+// notification whose signature verifies is then confirmed with a signed
+// single_trade_query (alipay.acquire.refund.query for a refund), bound to
+// its out_trade_no and trade_no (out_return_no), and accepted only if the
+// status matches; ConfirmedByQuery is then true.
 func (c *Client) VerifyNotification(ctx context.Context, body []byte) (*Notification, error) {
 	if int64(len(body)) > c.maxNotify {
 		return nil, fmt.Errorf("%w: notification over %d bytes", ErrTooLarge, c.maxNotify)
@@ -101,10 +118,13 @@ func (c *Client) VerifyNotification(ctx context.Context, body []byte) (*Notifica
 		NotifyID:   fields["notify_id"],
 		NotifyType: fields["notify_type"],
 	}
+	if err := unambiguous(fields); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformedNotification, err)
+	}
 	if fields["sign"] == "" || n.SignType == "" {
 		return nil, fmt.Errorf("%w: notification without sign or sign_type", ErrUnsigned)
 	}
-	if err := c.keys.verify(n.SignType, PreSignString(fields), fields["sign"]); err != nil {
+	if err := c.verifyAs(c.notifySignTypes, n.SignType, PreSignString(fields), fields["sign"]); err != nil {
 		return nil, fmt.Errorf("mapi: notification: %w", err)
 	}
 	if err := decodeNotificationCharset(fields); err != nil {
@@ -118,7 +138,9 @@ func (c *Client) VerifyNotification(ctx context.Context, body []byte) (*Notifica
 	}
 	if c.notifyVerify {
 		if err := c.NotifyVerify(ctx, n.NotifyID); err != nil {
-			return nil, err
+			if err = c.confirmExpired(ctx, n, err); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return n, nil

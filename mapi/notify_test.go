@@ -82,31 +82,50 @@ func TestVerifyNotificationRSA(t *testing.T) {
 func TestVerifyNotificationRejects(t *testing.T) {
 	c := testKeysClient(t)
 	good := signedBody(t, c, SignTypeRSA2, tradeFields())
+	genuine, recut := recutNotification(t, c)
+	rsaOnly := testKeysClient(t, WithAlipaySignTypes(SignTypeRSA))
 	tests := []struct {
 		name string
 		body string
 		want error
+		c    *Client // the client that verifies; c when nil
 	}{
-		{"tampered amount", strings.Replace(good, "total_fee=9.90", "total_fee=0.01", 1), ErrBadSignature},
-		{"dropped unknown field", strings.Replace(good, "&unknown_new_field=kept+%26+signed", "", 1), ErrBadSignature},
-		{"added field", good + "&extra=1", ErrBadSignature},
-		{"no sign", strings.Split(good, "&sign=")[0], ErrUnsigned},
-		{"duplicate field", good + "&total_fee=9.90", ErrMalformedNotification},
-		{"bad escape", good + "&x=%zz", ErrMalformedNotification},
-		{"empty", "", ErrMalformedNotification},
-		{"too large", strings.Repeat("a", 70<<10), ErrTooLarge},
-		{"wrong sign type", strings.Replace(good, "sign_type=RSA2", "sign_type=RSA", 1), ErrBadSignature},
+		{"tampered amount", strings.Replace(good, "total_fee=9.90", "total_fee=0.01", 1), ErrBadSignature, nil},
+		{"dropped unknown field", strings.Replace(good, "&unknown_new_field=kept+%26+signed", "", 1), ErrBadSignature, nil},
+		{"added field", good + "&extra=1", ErrBadSignature, nil},
+		{"no sign", strings.Split(good, "&sign=")[0], ErrUnsigned, nil},
+		{"duplicate field", good + "&total_fee=9.90", ErrMalformedNotification, nil},
+		{"bad escape", good + "&x=%zz", ErrMalformedNotification, nil},
+		{"empty", "", ErrMalformedNotification, nil},
+		{"too large", strings.Repeat("a", 70<<10), ErrTooLarge, nil},
+		{"wrong sign type", strings.Replace(good, "sign_type=RSA2", "sign_type=RSA", 1), ErrBadSignature, nil},
+		{"genuine notification with an embedded &name=", genuine, ErrMalformedNotification, nil},
+		{"re-cut TRADE_CLOSED into TRADE_FINISHED", recut, ErrMalformedNotification, nil},
+		{"name with '='", signedBody(t, c, SignTypeRSA2, withField(tradeFields(), "a=b", "1")), ErrMalformedNotification, nil},
+		// Sign-type downgrade: a client that verifies RSA also holds the
+		// MD5 key (for its gateway calls, say); valid MD5 and RSA2
+		// notifications are still refused.
+		{"downgrade to MD5", signedBody(t, rsaOnly, SignTypeMD5, tradeFields()), ErrBadSignature, rsaOnly},
+		{"downgrade to MD5, vector M2", m2Body, ErrBadSignature, rsaOnly},
+		{"RSA2 to an RSA client", signedBody(t, rsaOnly, SignTypeRSA2, tradeFields()), ErrBadSignature, rsaOnly},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := c.VerifyNotification(context.Background(), []byte(tt.body))
+			vc := c
+			if tt.c != nil {
+				vc = tt.c
+			}
+			_, err := vc.VerifyNotification(context.Background(), []byte(tt.body))
 			assert.ErrorIs(t, err, tt.want)
 		})
 	}
+	_, err := rsaOnly.VerifyNotification(context.Background(), []byte(signedBody(t, rsaOnly, SignTypeRSA, tradeFields())))
+	assert.NoError(t, err, "the RSA client accepts RSA")
+
 	// MD5 notification to a client without the MD5 key.
-	rsaOnly := testKeysClient(t)
-	rsaOnly.keys.md5Key = ""
-	_, err := rsaOnly.VerifyNotification(context.Background(), []byte(m2Body))
+	noMD5 := testKeysClient(t)
+	noMD5.keys.md5Key = ""
+	_, err = noMD5.VerifyNotification(context.Background(), []byte(m2Body))
 	assert.ErrorIs(t, err, ErrNoKey)
 }
 
@@ -170,4 +189,36 @@ func TestParseForm(t *testing.T) {
 			assert.Equal(t, tt.want, got)
 		})
 	}
+}
+
+func withField(f map[string]string, k, v string) map[string]string {
+	f[k] = v
+	return f
+}
+
+// recutNotification returns a genuine TRADE_CLOSED notification whose
+// subject holds "&trade_status=TRADE_FINISHED&x=", and the same signature
+// on fields re-cut to say TRADE_FINISHED: both pre-sign strings are
+// byte for byte the same.
+func recutNotification(t *testing.T, c *Client) (genuine, recut string) {
+	t.Helper()
+	f := map[string]string{
+		"notify_id": "nid1", "notify_type": "trade_status_sync", "notify_time": "2026-11-22 10:00:00",
+		"out_trade_no": "ORDER-1", "subject": "Gift&trade_status=TRADE_FINISHED&x=",
+		"total_fee": "9.90", "trade_no": "2026112200001", "trade_status": "TRADE_CLOSED",
+	}
+	genuine = signedBody(t, c, SignTypeRSA2, f)
+	sig, err := c.keys.sign(SignTypeRSA2, PreSignString(f))
+	require.NoError(t, err)
+	cut := map[string]string{
+		"notify_id": "nid1", "notify_type": "trade_status_sync", "notify_time": "2026-11-22 10:00:00",
+		"out_trade_no": "ORDER-1", "subject": "Gift", "trade_status": "TRADE_FINISHED",
+		"x": "&total_fee=9.90&trade_no=2026112200001&trade_status=TRADE_CLOSED",
+	}
+	require.Equal(t, PreSignString(f), PreSignString(cut), "the re-cut signs the same")
+	v := url.Values{"sign": {sig}, "sign_type": {"RSA2"}}
+	for k, s := range cut {
+		v.Set(k, s)
+	}
+	return genuine, v.Encode()
 }

@@ -30,7 +30,7 @@ func (c *Client) NotifyVerify(ctx context.Context, notifyID string) error {
 		return e
 	}
 	if isXML(raw) {
-		_, err := c.checkEnvelope(raw, e)
+		_, err := c.checkEnvelope(raw, e, nil)
 		if err == nil {
 			e.Err = fmt.Errorf("answered is_success=T instead of true/false")
 			e.unknown = true
@@ -42,7 +42,7 @@ func (c *Client) NotifyVerify(ctx context.Context, notifyID string) error {
 	case "true":
 		return nil
 	case "false", "invalid":
-		return fmt.Errorf("%w: notify_verify answered %q for notify_id %q%s", ErrNotifyNotGenuine, ans, truncate(notifyID, 64), notifyVerifyHint(ans))
+		return &notifyRefusal{answer: ans, notifyID: notifyID}
 	default:
 		e.Err = fmt.Errorf("unexpected answer (HTTP %d)", http.StatusOK)
 		e.BodyPrefix = bodyPrefix(raw)

@@ -203,6 +203,10 @@ func validateAppOrder(p map[string]string) error {
 		if k != "trade_information" && k != "split_fund_info" && strings.Contains(v, `"`) {
 			return invalid(k, "contains a double quote, which would break the quoted order string")
 		}
+		if strings.Contains(v, "&") {
+			return invalid(k, "contains '&', which the quoted order string cannot carry: Alipay splits it on '&'")
+		}
+
 		if key := embeddedKey(v); key != "" {
 			return invalid(k, "contains %q; Alipay intercepts orders whose values contain parameter names (spec §2.3)", key+"=")
 		}

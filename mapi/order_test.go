@@ -88,7 +88,13 @@ func TestAppOrderValidation(t *testing.T) {
 		{"notify_url long", func(o *AppOrder) { o.NotifyURL = "https://m.example/" + strings.Repeat("a", 190) }, "notify_url", "at most 200"},
 		{"return_url relative", func(o *AppOrder) { o.ReturnURL = "back" }, "return_url", "absolute"},
 		{"quote in subject", func(o *AppOrder) { o.Subject = `say "hi"` }, "subject", "double quote"},
-		{"key in subject", func(o *AppOrder) { o.Subject = "x&total_fee=0.01" }, "subject", `"total_fee="`},
+		{"re-cut pair in subject", func(o *AppOrder) { o.Subject = "x&total_fee=0.01" }, "subject", "'&'"},
+		{"key in subject", func(o *AppOrder) { o.Subject = "x total_fee=0.01" }, "subject", `"total_fee="`},
+		{"ampersand in subject", func(o *AppOrder) { o.Subject = "Salt & Pepper" }, "subject", "'&'"},
+		{"ampersand in JSON", func(o *AppOrder) {
+			o.TradeInformation = &TradeInformation{BusinessType: "5", OtherBusinessType: "a&b"}
+		}, "trade_information", "'&'"},
+		{"quote in body", func(o *AppOrder) { o.Body = `say "hi"` }, "body", "double quote"},
 		{"line break", func(o *AppOrder) { o.Body = "a\nb" }, "body", "line break"},
 		{"invalid UTF-8", func(o *AppOrder) { o.Subject = "\xff" }, "subject", "UTF-8"},
 		{"long payment_type", func(o *AppOrder) { o.PaymentType = "12345" }, "payment_type", "4"},
@@ -129,8 +135,8 @@ func TestAppOrderAccepts(t *testing.T) {
 		{"appenv", func(o *AppOrder) { o.AppEnv = "system=ios^version=1.0" }, "appenv", "system=ios^version=1.0"},
 		{"no notify_url", func(o *AppOrder) { o.NotifyURL = "" }, "notify_url", ""},
 		{"trade_information JSON", func(o *AppOrder) {
-			o.TradeInformation = &TradeInformation{BusinessType: "5", OtherBusinessType: "充值&<top-up>"}
-		}, "trade_information", `{"business_type":"5","other_business_type":"充值&<top-up>"}`},
+			o.TradeInformation = &TradeInformation{BusinessType: "5", OtherBusinessType: "充值<top-up>"}
+		}, "trade_information", `{"business_type":"5","other_business_type":"充值<top-up>"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

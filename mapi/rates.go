@@ -28,7 +28,7 @@ func (c *Client) ExchangeRates(ctx context.Context) ([]Rate, error) {
 		return nil, err
 	}
 	if isXML(raw) {
-		if _, err := c.checkEnvelope(raw, e); err != nil {
+		if _, err := c.checkEnvelope(raw, e, nil); err != nil {
 			return nil, err
 		}
 		e.Err = errors.New("answered an XML envelope instead of the rate file")
@@ -55,7 +55,8 @@ func (e *fileMessageError) Error() string {
 }
 
 // ParseRates parses a forex_rate_file body: lines Date|Time|Currency|Rate,
-// with or without a trailing '|', no header. A body that is a single
+// with or without a trailing '|', no header. Every line needs a YYYYMMDD
+// date, an HHMMSS time and a positive rate; an error names the line. A body that is a single
 // message such as "File empty" is an error carrying it.
 func ParseRates(r io.Reader) ([]Rate, error) {
 	lr := newLineReader(r, 1024)
@@ -85,6 +86,12 @@ func ParseRates(r io.Reader) ([]Rate, error) {
 		for i := range f {
 			f[i] = strings.TrimSpace(f[i])
 		}
+		if len(f[0]) != len(layoutDate) {
+			return nil, fmt.Errorf("mapi: rate file line %d: date %q is not YYYYMMDD", lr.line, truncate(f[0], 20))
+		}
+		if len(f[1]) != len("150405") {
+			return nil, fmt.Errorf("mapi: rate file line %d: time %q is not HHMMSS", lr.line, truncate(f[1], 20))
+		}
 		t, err := parseBeijing("rate time", f[0]+f[1], layoutCompact)
 		if err != nil {
 			return nil, fmt.Errorf("mapi: rate file line %d: %w", lr.line, err)
@@ -94,6 +101,9 @@ func ParseRates(r io.Reader) ([]Rate, error) {
 		}
 		if !isDecimal(f[3], false) {
 			return nil, fmt.Errorf("mapi: rate file line %d: rate %q is not a decimal", lr.line, truncate(f[3], 20))
+		}
+		if strings.Trim(f[3], "0.") == "" {
+			return nil, fmt.Errorf("mapi: rate file line %d: rate %q is not positive", lr.line, truncate(f[3], 20))
 		}
 		rates = append(rates, Rate{Time: t, Currency: f[2], Rate: f[3]})
 	}

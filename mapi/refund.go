@@ -105,12 +105,18 @@ func (r *RefundRequest) params(now time.Time) (map[string]string, error) {
 //
 // is_success=T means Alipay accepted the request; with IsSync false the
 // result arrives as a RefundNotification.
+//
+// Only a signed answer is an outcome. When IsUnknown(err) is true — an
+// unsigned failure (its Code is shown), SYSTEM_ERROR until the retries ran
+// out, a lost answer — the refund may have been made: confirm it with
+// QueryRefund using the same OutTradeNo and OutReturnNo, and retry only
+// with the same OutReturnNo, never a new one.
 func (c *Client) Refund(ctx context.Context, req *RefundRequest) (*RefundResponse, error) {
 	p, err := req.params(c.now())
 	if err != nil {
 		return nil, err
 	}
-	env, err := c.callXML(ctx, "forex_refund", p)
+	env, err := c.callXML(ctx, "forex_refund", p, map[string]string{"out_trade_no": req.OutTradeNo, "out_return_no": req.OutReturnNo})
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) && e.Code == CodeRepeatedRefundRequest && e.Attempts > 1 {
@@ -121,7 +127,7 @@ func (c *Client) Refund(ctx context.Context, req *RefundRequest) (*RefundRespons
 		}
 		return nil, err
 	}
-	return &RefundResponse{OutReturnNo: req.OutReturnNo, OutTradeNo: req.OutTradeNo, Fields: env.fields()}, nil
+	return &RefundResponse{OutReturnNo: req.OutReturnNo, OutTradeNo: req.OutTradeNo, Fields: env.signed}, nil
 }
 
 // RefundResultCode is refund_result_code of alipay.acquire.refund.query.
@@ -156,7 +162,9 @@ type RefundQueryResult struct {
 	Fields           map[string]string
 }
 
-// QueryRefund calls alipay.acquire.refund.query.
+// QueryRefund calls alipay.acquire.refund.query. The answer must be signed
+// and name the same out_trade_no and out_return_no; otherwise the error is
+// unknown (IsUnknown), as it is for a query that could not be completed.
 func (c *Client) QueryRefund(ctx context.Context, req *QueryRefundRequest) (*RefundQueryResult, error) {
 	if req == nil {
 		return nil, invalid("request", "is nil")
@@ -174,24 +182,25 @@ func (c *Client) QueryRefund(ctx context.Context, req *QueryRefundRequest) (*Ref
 		return nil, err
 	}
 	const service = "alipay.acquire.refund.query"
-	env, err := c.callXML(ctx, service, map[string]string{"out_trade_no": req.OutTradeNo, "out_return_no": req.OutReturnNo})
+	ids := map[string]string{"out_trade_no": req.OutTradeNo, "out_return_no": req.OutReturnNo}
+	env, err := c.callXML(ctx, service, ids, ids)
 	if err != nil {
 		return nil, err
 	}
 	r := &RefundQueryResult{
-		ResponseCode:     env.field("response_code"),
-		RefundResultCode: RefundResultCode(env.field("refund_result_code")),
-		RefundErrorCode:  env.field("refund_error_code"),
-		OutTradeNo:       env.field("out_trade_no"),
-		OutReturnNo:      env.field("out_return_no"),
-		TradeNo:          env.field("trade_no"),
-		Fields:           env.fields(),
+		ResponseCode:     env.signed["response_code"],
+		RefundResultCode: RefundResultCode(env.signed["refund_result_code"]),
+		RefundErrorCode:  env.signed["refund_error_code"],
+		OutTradeNo:       env.signed["out_trade_no"],
+		OutReturnNo:      env.signed["out_return_no"],
+		TradeNo:          env.signed["trade_no"],
+		Fields:           env.signed,
 	}
 	if r.ResponseCode == "" {
-		return nil, &Error{Service: service, Err: errors.New("answer has no response_code")}
+		return nil, &Error{Service: service, Err: errors.New("answer has no response_code"), unknown: true}
 	}
-	if r.GmtCreate, err = parseBeijing("gmt_create", env.field("gmt_create"), layoutDateTime); err != nil {
-		return nil, &Error{Service: service, Err: err}
+	if r.GmtCreate, err = parseBeijing("gmt_create", env.signed["gmt_create"], layoutDateTime); err != nil {
+		return nil, &Error{Service: service, Err: err, unknown: true}
 	}
 	return r, nil
 }

@@ -99,5 +99,7 @@ func TestGatewayRequestValidation(t *testing.T) {
 		})
 	}
 	_, err := c.CompareFile(ctx, DateOf(day), DateOf(day).AddDays(10))
-	assert.True(t, IsUnknown(err), "a 10-day range is allowed and reaches the (unreachable) gateway: %v", err)
+	var e *Error
+	require.True(t, errors.As(err, &e), "a 10-day range is allowed and goes to the (unreachable) gateway: %v", err)
+	assert.False(t, e.Unknown(), "a refused connection cannot have reached Alipay")
 }

@@ -37,7 +37,10 @@ type Trade struct {
 }
 
 // QueryTrade calls single_trade_query. An unknown trade is an *Error with
-// Code TRADE_NOT_EXIST.
+// Code TRADE_NOT_EXIST. The answer must be signed and its <trade> must name
+// the trade_no and out_trade_no asked for; an unsigned answer (even a
+// TRADE_NOT_EXIST), one about another trade, or one that cannot be read is
+// an *Error for which IsUnknown is true.
 func (c *Client) QueryTrade(ctx context.Context, req *QueryTradeRequest) (*Trade, error) {
 	if req == nil {
 		return nil, invalid("request", "is nil")
@@ -51,10 +54,8 @@ func (c *Client) QueryTrade(ctx context.Context, req *QueryTradeRequest) (*Trade
 	if err := maxLen("out_trade_no", req.OutTradeNo, 64); err != nil {
 		return nil, err
 	}
-	env, err := c.callXML(ctx, "single_trade_query", map[string]string{
-		"trade_no":     req.TradeNo,
-		"out_trade_no": req.OutTradeNo,
-	})
+	ids := map[string]string{"trade_no": req.TradeNo, "out_trade_no": req.OutTradeNo}
+	env, err := c.callXML(ctx, "single_trade_query", ids, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +79,7 @@ func decodeTrade(f map[string]string) (*Trade, error) {
 		Fields:      f,
 	}
 	if t.TradeStatus == "" || (t.TradeNo == "" && t.OutTradeNo == "") {
-		return nil, &Error{Service: "single_trade_query", Err: fmt.Errorf("response has no <trade> with trade_status and trade_no")}
+		return nil, &Error{Service: "single_trade_query", Err: fmt.Errorf("response has no <trade> with trade_status and trade_no"), unknown: true}
 	}
 	for _, tf := range []struct {
 		name string
@@ -89,7 +90,7 @@ func decodeTrade(f map[string]string) (*Trade, error) {
 	} {
 		v, err := parseBeijing(tf.name, f[tf.name], layoutDateTime)
 		if err != nil {
-			return nil, &Error{Service: "single_trade_query", Err: err}
+			return nil, &Error{Service: "single_trade_query", Err: err, unknown: true}
 		}
 		*tf.dst = v
 	}

@@ -29,6 +29,10 @@ type envelope struct {
 	// no children (is_success, error, and business fields some services
 	// put at the top level).
 	Top map[string]string
+	// signed is what the signature covers, and all that callers may read:
+	// Response, or Top without sign and sign_type when there is no
+	// <response>.
+	signed map[string]string
 }
 
 const (
@@ -144,6 +148,15 @@ func decodeEnvelope(raw []byte) (*envelope, error) {
 	env.Error = env.Top["error"]
 	env.Sign = env.Top["sign"]
 	env.SignType = SignType(env.Top["sign_type"])
+	env.signed = env.Response
+	if env.ResponseName == "" {
+		env.signed = make(map[string]string, len(env.Top))
+		for k, v := range env.Top {
+			if k != "sign" && k != "sign_type" {
+				env.signed[k] = v
+			}
+		}
+	}
 	if env.IsSuccess == "" {
 		return nil, errors.New("<alipay> has no <is_success>")
 	}
@@ -163,52 +176,14 @@ func leafText(n *xmlNode) map[string]string {
 }
 
 // signedContent is what an XML signature covers. The docs say to treat
-// node names as parameter names and apply the usual algorithm, but not
-// which nodes (spec §9.11). We follow Yurunsoft/PaySDK: the children of the
-// element under <response>; when there is no <response> (failures), the
-// leaf children of <alipay> other than sign and sign_type.
+// node names as parameter names and apply the usual algorithm
+// (https://docs.antom.com/ac/web_cn/sync), but not which nodes. We follow
+// the one implementation that says (Yurunsoft/PaySDK): the children of the
+// element under <response>; when there is no <response> (failures, and
+// answers such as forex_refund's that carry none), the leaf children of
+// <alipay> other than sign and sign_type. Only these fields are ever read
+// (env.signed): is_success and <request> lie outside the signature of an
+// answer with a <response>.
 func (env *envelope) signedContent() string {
-	if env.ResponseName != "" {
-		return PreSignString(env.Response)
-	}
-	return PreSignString(env.Top)
-}
-
-// verify checks the signature when there is one. An unsigned envelope is
-// accepted: Alipay signs responses only for some accounts and sign types.
-func (env *envelope) verify(k *keys) error {
-	if env.Sign == "" && env.SignType == "" {
-		return nil
-	}
-	if env.Sign == "" || env.SignType == "" {
-		return fmt.Errorf("%w: the response has only one of sign and sign_type", ErrBadSignature)
-	}
-	if err := k.verify(env.SignType, env.signedContent(), env.Sign); err != nil {
-		return fmt.Errorf("verifying the response signature: %w", err)
-	}
-	return nil
-}
-
-// field returns a business field wherever the service put it: under
-// <response>'s element or at the top level.
-func (env *envelope) field(name string) string {
-	if v, ok := env.Response[name]; ok {
-		return v
-	}
-	return env.Top[name]
-}
-
-// fields returns every business field, top-level ones first overridden by
-// those under <response>.
-func (env *envelope) fields() map[string]string {
-	m := make(map[string]string, len(env.Top)+len(env.Response))
-	for k, v := range env.Top {
-		if k != "sign" && k != "sign_type" {
-			m[k] = v
-		}
-	}
-	for k, v := range env.Response {
-		m[k] = v
-	}
-	return m
+	return PreSignString(env.signed)
 }

@@ -1,6 +1,10 @@
 package mapi
 
 import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -80,8 +84,9 @@ func TestDecodeEnvelopeFailures(t *testing.T) {
 		name, body, code, errPart string
 	}{
 		{"Kaligo GBK error", `<?xml version="1.0" encoding="GBK"?>` + "\n<alipay><is_success>F</is_success><error>ILLEGAL_PARTNER</error></alipay>", "ILLEGAL_PARTNER", ""},
-		{"F without code", `<alipay><is_success>F</is_success></alipay>`, "", "without an error code"},
-		{"odd is_success", `<alipay><is_success>X</is_success></alipay>`, "", `"X"`},
+		{"F without code", signedTop(t, c, "F"), "", "without an error code"},
+		{"odd is_success", signedTop(t, c, "X"), "", `"X"`},
+		{"unsigned success", `<alipay><is_success>T</is_success></alipay>`, "", "not signed"},
 		{"no is_success", `<alipay><error>E</error></alipay>`, "", "no <is_success>"},
 		{"wrong root", `<html><body>502</body></html>`, "", "not <alipay>"},
 		{"not XML", `Bad Gateway`, "", "text outside the root"},
@@ -94,11 +99,11 @@ func TestDecodeEnvelopeFailures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := c.checkEnvelope([]byte(tt.body), &Error{Service: "single_trade_query"})
+			_, err := c.checkEnvelope([]byte(tt.body), &Error{Service: "single_trade_query"}, nil)
 			require.Error(t, err)
 			if tt.code != "" {
 				assert.Equal(t, ErrorCode(tt.code), ErrorCodeOf(err))
-				assert.False(t, IsUnknown(err))
+				assert.True(t, IsUnknown(err), "an unsigned failure is not final")
 				assert.Contains(t, err.Error(), "is_success=F "+tt.code)
 				return
 			}
@@ -115,16 +120,41 @@ func TestEnvelopeSignatureCoverage(t *testing.T) {
 	body := `<alipay><is_success>T</is_success><request><param name="x">1</param></request><response><trade>` +
 		`<trade_no>1</trade_no><trade_status>TRADE_FINISHED</trade_status><out_trade_no>O</out_trade_no></trade></response>` +
 		`<sign>` + sig + `</sign><sign_type>RSA2</sign_type></alipay>`
-	env, err := c.checkEnvelope([]byte(body), &Error{})
+	env, err := c.checkEnvelope([]byte(body), &Error{}, nil)
 	require.NoError(t, err)
-	assert.Equal(t, "O", env.field("out_trade_no"))
+	assert.Equal(t, "O", env.signed["out_trade_no"])
 
-	_, err = c.checkEnvelope([]byte(strings.Replace(body, "TRADE_FINISHED", "TRADE_CLOSED", 1)), &Error{})
+	_, err = c.checkEnvelope([]byte(strings.Replace(body, "TRADE_FINISHED", "TRADE_CLOSED", 1)), &Error{}, nil)
 	assert.ErrorIs(t, err, ErrBadSignature)
 	assert.True(t, IsUnknown(err))
 
 	md5, err := c.keys.sign(SignTypeMD5, "error=PURCHASE_TRADE_NOT_EXIST&is_success=F")
 	require.NoError(t, err)
-	_, err = c.checkEnvelope([]byte(`<alipay><is_success>F</is_success><error>PURCHASE_TRADE_NOT_EXIST</error><sign>`+md5+`</sign><sign_type>MD5</sign_type></alipay>`), &Error{})
+	_, err = c.checkEnvelope([]byte(`<alipay><is_success>F</is_success><error>PURCHASE_TRADE_NOT_EXIST</error><sign>`+md5+`</sign><sign_type>MD5</sign_type></alipay>`), &Error{}, nil)
 	assert.Equal(t, CodePurchaseTradeNotExist, ErrorCodeOf(err), "a signed failure verifies over its top-level fields")
+}
+
+// signedTop returns an envelope with only is_success, signed with RSA.
+func signedTop(t *testing.T, c *Client, isSuccess string) string {
+	sig, err := c.keys.sign(SignTypeRSA, "is_success="+isSuccess)
+	require.NoError(t, err)
+	return "<alipay><is_success>" + isSuccess + "</is_success><sign>" + sig + "</sign><sign_type>RSA</sign_type></alipay>"
+}
+
+// A signed answer that is about the right trade but cannot be used is not
+// an outcome either.
+func TestSignedButUnusableAnswerIsUnknown(t *testing.T) {
+	var c *Client
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		resp := map[string]string{"out_trade_no": "O", "gmt_payment": "yesterday", "trade_status": "TRADE_FINISHED", "trade_no": "1"}
+		sig, err := c.keys.sign(SignTypeRSA, PreSignString(resp))
+		assert.NoError(t, err)
+		_, _ = io.WriteString(w, `<alipay><is_success>T</is_success><response><trade><out_trade_no>O</out_trade_no><trade_no>1</trade_no>`+
+			`<trade_status>TRADE_FINISHED</trade_status><gmt_payment>yesterday</gmt_payment></trade></response><sign>`+sig+`</sign><sign_type>RSA</sign_type></alipay>`)
+	}))
+	t.Cleanup(srv.Close)
+	c = testKeysClient(t, WithGateway(srv.URL+"/gateway.do"))
+	_, err := c.QueryTrade(context.Background(), &QueryTradeRequest{OutTradeNo: "O"})
+	assert.ErrorContains(t, err, "gmt_payment")
+	assert.True(t, IsUnknown(err))
 }

@@ -38,7 +38,7 @@ func run(w io.Writer) error {
 	srv := mapitest.NewServer()
 	defer srv.Close()
 	c, err := mapi.NewClient(srv.PartnerID(),
-		mapi.WithPrivateKey(srv.MerchantPrivateKeyPEM()),   // signs the order string (RSA) and gateway calls (RSA2)
+		mapi.WithPrivateKey(srv.MerchantPrivateKeyPEM()),   // signs the order string and gateway calls, both RSA (the key Alipay registered)
 		mapi.WithAlipayPublicKey(srv.AlipayPublicKeyPEM()), // verifies notifications, results, responses
 		mapi.WithGateway(srv.URL),
 	)
@@ -103,11 +103,19 @@ func run(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "query: %s %s, paid %s\n", t.OutTradeNo, t.TradeStatus, t.GmtPayment.Format("2006-01-02 15:04:05 -07:00"))
 
-	if _, err := c.Refund(ctx, &mapi.RefundRequest{
+	// An answer that cannot be trusted (unsigned, lost, SYSTEM_ERROR to the
+	// end) is unknown: the refund may have been made. Confirm it with the
+	// same out_return_no — a new one could refund twice.
+	srv.Inject(mapitest.FaultUnsigned)
+	_, err = c.Refund(ctx, &mapi.RefundRequest{
 		OutReturnNo: "REFUND-0001-1", OutTradeNo: "ORDER-0001",
 		ReturnAmount: "4.50", Currency: "USD", Reason: "one cup spilled",
-	}); err != nil {
+	})
+	if err != nil && !mapi.IsUnknown(err) {
 		return err
+	}
+	if err != nil {
+		fmt.Fprintln(w, "refund: outcome unknown (unsigned answer); confirming by query")
 	}
 	q, err := c.QueryRefund(ctx, &mapi.QueryRefundRequest{OutTradeNo: "ORDER-0001", OutReturnNo: "REFUND-0001-1"})
 	if err != nil {

@@ -20,6 +20,7 @@ func TestRun(t *testing.T) {
 		"app result: resultStatus 9000, success true, signature verified",
 		"query: ORDER-0001 TRADE_FINISHED, paid ",
 		"+08:00",
+		"refund: outcome unknown (unsigned answer); confirming by query",
 		"refund: REFUND-0001-1 SUCCESS SUCCESS",
 		"  P ORDER-0001 12.00 USD",
 		"  R REFUND-0001-1 -4.50 USD",

@@ -45,20 +45,35 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		s.lose(w, func(w http.ResponseWriter) { writeText(w, s.notifyVerify(p)) })
 		return
 	}
+	fault := s.nextFault()
+	if fault == FaultRedirect {
+		http.Redirect(w, r, s.ts.URL+"/elsewhere", http.StatusTemporaryRedirect)
+		return
+	}
 	// Access errors go unsigned: the caller's keys are what is in doubt.
 	st := mapi.SignType(p["sign_type"])
 	if p["partner"] != s.partner {
 		s.writeEnvelope(w, "", nil, "", nil, "ILLEGAL_PARTNER")
 		return
 	}
-	if !verify(st, mapi.PreSignString(p), p["sign"], s.keys.merchantPublic(), s.md5Key) {
+	// Only a sign type the merchant registered a key for is accepted.
+	if !s.registered[st] || !verify(st, mapi.PreSignString(p), p["sign"], s.keys.merchantPublic(), s.md5Key) {
 		s.writeEnvelope(w, "", nil, "", nil, "ILLEGAL_SIGN")
 		return
+	}
+	if fault == FaultSystemError {
+		s.writeEnvelope(w, st, p, "", nil, "SYSTEM_ERROR")
+		return
+	}
+	if fault == FaultUnsigned || fault == FaultPartlySigned {
+		fw := newFaultWriter(w, fault)
+		defer fw.flush()
+		w = fw
 	}
 	s.lose(w, func(w http.ResponseWriter) {
 		switch service {
 		case "single_trade_query":
-			s.queryTrade(w, st, p)
+			s.queryTrade(w, st, p, fault == FaultReplay)
 		case "forex_refund":
 			s.refund(r.Context(), w, st, p)
 		case "alipay.acquire.refund.query":
@@ -176,7 +191,7 @@ func sortedKeys(m map[string]string) []string {
 	return ks
 }
 
-func (s *Server) queryTrade(w http.ResponseWriter, st mapi.SignType, p map[string]string) {
+func (s *Server) queryTrade(w http.ResponseWriter, st mapi.SignType, p map[string]string, replay bool) {
 	s.mu.Lock()
 	s.expireUnpaid()
 	var t *Trade
@@ -189,6 +204,10 @@ func (s *Server) queryTrade(w http.ResponseWriter, st mapi.SignType, p map[strin
 		s.mu.Unlock()
 		s.writeEnvelope(w, st, p, "", nil, "ILLEGAL_ARGUMENT")
 		return
+	}
+	if replay {
+		t = s.otherTrade(t)
+		p = nil // a replayed answer comes without the other call's <request>
 	}
 	var resp map[string]string
 	if t != nil {
@@ -376,4 +395,17 @@ func refundKeys(m map[string]*Refund) map[string]string {
 		out[k] = ""
 	}
 	return out
+}
+
+// otherTrade returns a trade other than t: the first one kept, or a made-up
+// paid one.
+func (s *Server) otherTrade(t *Trade) *Trade {
+	for _, k := range sortedKeys(tradeKeys(s.trades)) {
+		if o := s.trades[k]; o != t {
+			return o
+		}
+	}
+	now := s.now().In(mapi.Beijing).Truncate(time.Second)
+	return &Trade{TradeNo: "2026000022001999999999999999", OutTradeNo: "REPLAYED-OTHER", Subject: "other", Currency: "USD",
+		TotalFee: "999.00", RMBFee: "7116.07", Status: mapi.TradeStatusFinished, Created: now, Paid: now}
 }

@@ -1,12 +1,21 @@
 // Package mapitest runs a fake Alipay MAPI gateway for tests and examples,
 // in the spirit of net/http/httptest.
 //
-// The server listens on loopback, verifies request signatures (RSA, RSA2,
-// MD5) like Alipay, answers signed XML, keeps trades and refunds, acts as
-// the Alipay app (Pay verifies an order string, marks the trade paid,
-// returns the signed synchronous result and posts the signed notification
-// to notify_url), answers notify_verify, serves the rate and download files,
-// writes <PID>_fptrade_<YYYYMMDD>.csv files, and can inject faults.
+// The server listens on loopback, verifies request signatures like Alipay
+// — in the sign types the merchant registered (WithSignTypes: RSA and MD5
+// by default), answering ILLEGAL_SIGN to any other — answers signed XML,
+// keeps trades and refunds, acts as the Alipay app (Pay verifies an order
+// string, marks the trade paid, returns the signed synchronous result and
+// posts the signed notification to notify_url), answers notify_verify
+// (a notify_id is valid for NotifyIDTTL from its first delivery; resends
+// keep it), serves the rate and download files, and writes
+// <PID>_fptrade_<YYYYMMDD>.csv files.
+//
+// It can also misbehave, to test a client's classification of what it
+// cannot trust: FailNext and LoseNextResponses inject transport faults,
+// Inject plays hostile answers (unsigned, partly signed, replayed for
+// another trade, redirect, SYSTEM_ERROR), and ExpireNotifyIDs makes
+// notify_verify forget every notification sent so far.
 //
 // It also plays what a legacy integration meets after the first payment:
 // Alipay's resend schedule for unacknowledged notifications (ResendDue),
@@ -44,14 +53,15 @@ type Server struct {
 	// URL is the gateway URL to pass to mapi.WithGateway.
 	URL string
 
-	ts       *httptest.Server
-	partner  string
-	md5Key   string
-	keys     *rsaKeys
-	notifyST mapi.SignType
-	notifyCS mapi.Charset // WithNotifyCharset's
-	hc       *http.Client
-	listener net.Listener // WithListener's, or nil for a new loopback port
+	ts         *httptest.Server
+	partner    string
+	md5Key     string
+	keys       *rsaKeys
+	registered map[mapi.SignType]bool // sign types the merchant registered a key for
+	notifyST   mapi.SignType
+	notifyCS   mapi.Charset // WithNotifyCharset's
+	hc         *http.Client
+	listener   net.Listener // WithListener's, or nil for a new loopback port
 
 	mu         sync.Mutex
 	now        func() time.Time
@@ -65,6 +75,8 @@ type Server struct {
 	seq        int
 	failNext   int // answer 503 without processing
 	loseNext   int // process, then answer 503
+	faults     []Fault
+	strays     int // requests that followed a FaultRedirect
 }
 
 // Option configures a Server.
@@ -76,6 +88,23 @@ func WithPartnerID(id string) Option { return func(s *Server) { s.partner = id }
 
 // WithMD5Key sets the merchant's MD5 key (default DefaultMD5Key).
 func WithMD5Key(k string) Option { return func(s *Server) { s.md5Key = k } }
+
+// WithSignTypes sets the sign types the merchant has registered keys for
+// (default RSA and MD5, a legacy merchant's registration). Alipay accepts
+// a request only in a registered sign type: RSA keys are registered by
+// e-mail, RSA2 keys on the Alipay Global site
+// (https://docs.antom.com/ac/tool/key_pair); any other sign type is
+// answered ILLEGAL_SIGN (the app refuses an order string with ALIN10070).
+// The merchant's RSA key of MerchantPrivateKeyPEM is the one registered
+// for RSA and RSA2, the MD5 key of MD5Key for MD5.
+func WithSignTypes(types ...mapi.SignType) Option {
+	return func(s *Server) {
+		s.registered = map[mapi.SignType]bool{}
+		for _, t := range types {
+			s.registered[t] = true
+		}
+	}
+}
 
 // WithNotifySignType sets how notifications are signed (default RSA).
 func WithNotifySignType(t mapi.SignType) Option { return func(s *Server) { s.notifyST = t } }
@@ -92,16 +121,17 @@ func NewServer(opts ...Option) *Server {
 		panic("mapitest: generating keys: " + err.Error())
 	}
 	s := &Server{
-		partner:   DefaultPartnerID,
-		md5Key:    DefaultMD5Key,
-		keys:      &rsaKeys{merchant: mk, alipay: ak},
-		notifyST:  mapi.SignTypeRSA,
-		now:       time.Now,
-		trades:    map[string]*Trade{},
-		byTradeNo: map[string]*Trade{},
-		refunds:   map[string]*Refund{},
-		notifyIDs: map[string]time.Time{},
-		rates:     map[string]string{"USD": "7.1234", "EUR": "7.7654", "HKD": "0.9123", "JPY": "0.048123", "GBP": "9.0123", "KRW": "0.005234"},
+		partner:    DefaultPartnerID,
+		md5Key:     DefaultMD5Key,
+		keys:       &rsaKeys{merchant: mk, alipay: ak},
+		notifyST:   mapi.SignTypeRSA,
+		registered: map[mapi.SignType]bool{mapi.SignTypeRSA: true, mapi.SignTypeMD5: true},
+		now:        time.Now,
+		trades:     map[string]*Trade{},
+		byTradeNo:  map[string]*Trade{},
+		refunds:    map[string]*Refund{},
+		notifyIDs:  map[string]time.Time{},
+		rates:      map[string]string{"USD": "7.1234", "EUR": "7.7654", "HKD": "0.9123", "JPY": "0.048123", "GBP": "9.0123", "KRW": "0.005234"},
 	}
 	for _, o := range opts {
 		o(s)
@@ -110,6 +140,7 @@ func NewServer(opts ...Option) *Server {
 	mux.HandleFunc("/gateway.do", s.serveGateway)
 	mux.HandleFunc("/app/pay", s.serveApp)
 	mux.HandleFunc("/app/open", s.serveApp)
+	mux.HandleFunc("/elsewhere", s.serveStray)
 	s.ts = httptest.NewUnstartedServer(mux)
 	if s.listener != nil {
 		s.ts.Listener.Close()
@@ -145,8 +176,8 @@ func (s *Server) MerchantPrivateKeyPEM() string {
 func (s *Server) AlipayPublicKeyPEM() string { return publicPEM(&s.keys.alipay.PublicKey) }
 
 // Client returns a mapi.Client configured for this server: its partner ID,
-// both keys, the MD5 key, the gateway URL and no retry backoff. opts are
-// applied after these.
+// both keys, the MD5 key, the gateway URL and short retry backoffs. opts
+// are applied after these. Its gateway sign type is mapi's default, RSA.
 func (s *Server) Client(opts ...mapi.Option) (*mapi.Client, error) {
 	base := []mapi.Option{
 		mapi.WithPrivateKey(s.MerchantPrivateKeyPEM()),
@@ -209,8 +240,9 @@ func (s *Server) Resend(ctx context.Context, outTradeNo string) (Delivery, error
 		s.mu.Unlock()
 		return Delivery{}, fmt.Errorf("mapitest: no notification for %q", outTradeNo)
 	}
+	// The notify_id is Alipay's from the first delivery, and so is its
+	// one-minute validity: a resend does not renew it.
 	d := Delivery{URL: last.URL, NotifyID: last.NotifyID, OutTradeNo: outTradeNo, Fields: last.Fields}
-	s.notifyIDs[d.NotifyID] = s.now()
 	s.mu.Unlock()
 	return s.deliver(ctx, d)
 }

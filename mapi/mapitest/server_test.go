@@ -237,3 +237,59 @@ func TestLoadedMerchantKeys(t *testing.T) {
 	_, err = stranger.QueryTrade(context.Background(), &mapi.QueryTradeRequest{OutTradeNo: "none"})
 	assert.Equal(t, mapi.CodeIllegalSign, mapi.ErrorCodeOf(err), "a key the server was not given is refused")
 }
+
+// Alipay accepts only sign types the merchant registered a key for.
+func TestRegisteredSignTypes(t *testing.T) {
+	ctx := context.Background()
+	srv := mapitest.NewServer(mapitest.WithSignTypes(mapi.SignTypeRSA))
+	t.Cleanup(srv.Close)
+	rsa2, err := srv.Client(mapi.WithAppOrderSignType(mapi.SignTypeRSA2))
+	require.NoError(t, err)
+	order, err := rsa2.AppOrderString(&mapi.AppOrder{OutTradeNo: "S", Subject: "s", Currency: "USD", TotalFee: "1"})
+	require.NoError(t, err)
+	_, err = srv.Pay(ctx, order)
+	var ae *mapitest.AppError
+	require.True(t, errors.As(err, &ae))
+	assert.Equal(t, "ALIN10070", ae.Code)
+	_, err = rsa2.QueryTrade(ctx, &mapi.QueryTradeRequest{OutTradeNo: "S"})
+	assert.Equal(t, mapi.CodeIllegalSign, mapi.ErrorCodeOf(err), "RSA2 gateway call")
+
+	md5, err := srv.Client(mapi.WithSignType(mapi.SignTypeMD5))
+	require.NoError(t, err)
+	_, err = md5.QueryTrade(ctx, &mapi.QueryTradeRequest{OutTradeNo: "S"})
+	assert.Equal(t, mapi.CodeIllegalSign, mapi.ErrorCodeOf(err), "MD5 not registered")
+
+	rsa, err := srv.Client()
+	require.NoError(t, err)
+	_, err = rsa.QueryTrade(ctx, &mapi.QueryTradeRequest{OutTradeNo: "S"})
+	assert.Equal(t, mapi.CodeTradeNotExist, mapi.ErrorCodeOf(err), "the default, RSA, is registered")
+	assert.False(t, mapi.IsUnknown(err), "a signed TRADE_NOT_EXIST is final")
+
+	both := mapitest.NewServer(mapitest.WithSignTypes(mapi.SignTypeRSA, mapi.SignTypeRSA2))
+	t.Cleanup(both.Close)
+	rsa2, err = both.Client(mapi.WithAppOrderSignType(mapi.SignTypeRSA2))
+	require.NoError(t, err)
+	order, err = rsa2.AppOrderString(&mapi.AppOrder{OutTradeNo: "S", Subject: "s", Currency: "USD", TotalFee: "1"})
+	require.NoError(t, err)
+	_, err = both.Pay(ctx, order)
+	require.NoError(t, err)
+	_, err = rsa2.QueryTrade(ctx, &mapi.QueryTradeRequest{OutTradeNo: "S"})
+	require.NoError(t, err)
+}
+
+// A resend keeps the notify_id of the first delivery and its expiry.
+func TestResendDoesNotRenewNotifyID(t *testing.T) {
+	srv, c, clk, notifyURL := setup(t, func(context.Context, *mapi.TradeNotification) error { return errors.New("down") })
+	order, err := c.AppOrderString(&mapi.AppOrder{OutTradeNo: "X", Subject: "s", Currency: "USD", TotalFee: "1", NotifyURL: notifyURL})
+	require.NoError(t, err)
+	pay, err := srv.Pay(context.Background(), order)
+	require.NoError(t, err)
+	clk.add(mapitest.NotifyIDTTL + time.Second)
+	_, err = srv.Resend(context.Background(), "X")
+	require.NoError(t, err)
+	assert.ErrorIs(t, c.NotifyVerify(context.Background(), pay.Delivery.NotifyID), mapi.ErrNotifyNotGenuine)
+
+	srv.ExpireNotifyIDs()
+	clk.add(-mapitest.NotifyIDTTL - time.Second)
+	assert.ErrorIs(t, c.NotifyVerify(context.Background(), pay.Delivery.NotifyID), mapi.ErrNotifyNotGenuine, "ExpireNotifyIDs")
+}

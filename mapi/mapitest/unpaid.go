@@ -32,7 +32,7 @@ func (s *Server) verifyOrder(orderString string) (map[string]string, string, err
 	signed := strings.Join(content, "&")
 	sig, err := url.QueryUnescape(p["sign"])
 	st := mapi.SignType(p["sign_type"])
-	if err != nil || (st != mapi.SignTypeRSA && st != mapi.SignTypeRSA2) ||
+	if err != nil || (st != mapi.SignTypeRSA && st != mapi.SignTypeRSA2) || !s.registered[st] ||
 		!verify(st, signed, sig, s.keys.merchantPublic(), "") {
 		return nil, "", &AppError{"ALIN10070", "signature incorrect"}
 	}

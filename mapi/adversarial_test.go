@@ -1,0 +1,172 @@
+package mapi_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/xborderpay/alipay/internal/httpx"
+	"github.com/xborderpay/alipay/mapi"
+	"github.com/xborderpay/alipay/mapi/mapitest"
+)
+
+// paidTrade pays an order at srv and returns it.
+func paidTrade(t *testing.T, srv *mapitest.Server, c *mapi.Client, outTradeNo, notifyURL string) *mapitest.Payment {
+	t.Helper()
+	order, err := c.AppOrderString(&mapi.AppOrder{OutTradeNo: outTradeNo, Subject: "Tea", Currency: "USD", TotalFee: "10", NotifyURL: notifyURL})
+	require.NoError(t, err)
+	pay, err := srv.Pay(context.Background(), order)
+	require.NoError(t, err)
+	return pay
+}
+
+// Each hostile or faulty answer mapitest can play, and exactly how the
+// client classifies it.
+func TestAdversarialAnswers(t *testing.T) {
+	ctx := context.Background()
+	type outcome struct {
+		unknown bool
+		code    mapi.ErrorCode
+		is      error // errors.Is target, if any
+	}
+	query := func(c *mapi.Client, out string) error {
+		_, err := c.QueryTrade(ctx, &mapi.QueryTradeRequest{OutTradeNo: out})
+		return err
+	}
+	tests := []struct {
+		name   string
+		faults []mapitest.Fault
+		call   func(srv *mapitest.Server, c *mapi.Client) error
+		want   *outcome // nil: success
+		check  func(t *testing.T, srv *mapitest.Server)
+	}{
+		{"unsigned success", []mapitest.Fault{mapitest.FaultUnsigned},
+			func(_ *mapitest.Server, c *mapi.Client) error { return query(c, "P-1") }, &outcome{unknown: true, is: mapi.ErrUnsigned}, nil},
+		{"unsigned failure is not final", []mapitest.Fault{mapitest.FaultUnsigned},
+			func(_ *mapitest.Server, c *mapi.Client) error { return query(c, "NO-SUCH") },
+			&outcome{unknown: true, code: mapi.CodeTradeNotExist, is: mapi.ErrUnsigned}, nil},
+		{"unsigned refund success, refund made", []mapitest.Fault{mapitest.FaultUnsigned},
+			func(_ *mapitest.Server, c *mapi.Client) error {
+				_, err := c.Refund(ctx, &mapi.RefundRequest{OutReturnNo: "R-1", OutTradeNo: "P-1", ReturnAmount: "1", Currency: "USD"})
+				return err
+			}, &outcome{unknown: true, is: mapi.ErrUnsigned}, func(t *testing.T, srv *mapitest.Server) {
+				tr, _ := srv.Trade("P-1")
+				assert.Equal(t, "1.00", tr.Refunded, "the unknown refund did happen: unknown was right")
+			}},
+		{"unsigned refund failure", []mapitest.Fault{mapitest.FaultUnsigned},
+			func(_ *mapitest.Server, c *mapi.Client) error {
+				_, err := c.Refund(ctx, &mapi.RefundRequest{OutReturnNo: "R-2", OutTradeNo: "P-1", ReturnAmount: "11", Currency: "USD"})
+				return err
+			}, &outcome{unknown: true, code: mapi.CodeReturnAmountExceed, is: mapi.ErrUnsigned}, nil},
+		{"signed trade under a flipped is_success", []mapitest.Fault{mapitest.FaultPartlySigned},
+			func(_ *mapitest.Server, c *mapi.Client) error { return query(c, "P-1") }, &outcome{unknown: true, code: mapi.CodeTradeNotExist}, nil},
+		{"answer replayed from another trade", []mapitest.Fault{mapitest.FaultReplay},
+			func(_ *mapitest.Server, c *mapi.Client) error { return query(c, "P-2") }, &outcome{unknown: true, is: mapi.ErrUnboundAnswer}, nil},
+		{"paid answer replayed for a trade that does not exist", []mapitest.Fault{mapitest.FaultReplay},
+			func(_ *mapitest.Server, c *mapi.Client) error { return query(c, "NO-SUCH") }, &outcome{unknown: true, is: mapi.ErrUnboundAnswer}, nil},
+		{"redirect", []mapitest.Fault{mapitest.FaultRedirect},
+			func(_ *mapitest.Server, c *mapi.Client) error { return query(c, "P-1") }, &outcome{unknown: true, is: httpx.ErrRedirect},
+			func(t *testing.T, srv *mapitest.Server) {
+				assert.Zero(t, srv.StrayRequests(), "the redirect was followed")
+			}},
+		{"SYSTEM_ERROR then success", []mapitest.Fault{mapitest.FaultSystemError},
+			func(_ *mapitest.Server, c *mapi.Client) error { return query(c, "P-1") }, nil, nil},
+		{"SYSTEM_ERROR on a refund, then success", []mapitest.Fault{mapitest.FaultSystemError, mapitest.FaultSystemError},
+			func(_ *mapitest.Server, c *mapi.Client) error {
+				_, err := c.Refund(ctx, &mapi.RefundRequest{OutReturnNo: "R-3", OutTradeNo: "P-1", ReturnAmount: "2", Currency: "USD"})
+				return err
+			}, nil, func(t *testing.T, srv *mapitest.Server) {
+				tr, _ := srv.Trade("P-1")
+				assert.Equal(t, "2.00", tr.Refunded, "refunded once, with the same out_return_no")
+			}},
+		{"SYSTEM_ERROR until retries run out", []mapitest.Fault{mapitest.FaultSystemError, mapitest.FaultSystemError, mapitest.FaultSystemError},
+			func(_ *mapitest.Server, c *mapi.Client) error { return query(c, "P-1") }, &outcome{unknown: true, code: mapi.CodeSystemError}, nil},
+		{"sign type the merchant never registered", nil,
+			func(srv *mapitest.Server, _ *mapi.Client) error {
+				rsa2, err := srv.Client(mapi.WithSignType(mapi.SignTypeRSA2))
+				if err != nil {
+					return err
+				}
+				return query(rsa2, "P-1")
+			}, &outcome{unknown: true, code: mapi.CodeIllegalSign}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, c := newFake(t)
+			notifyURL, _ := notifySink(t, c)
+			paidTrade(t, srv, c, "P-1", notifyURL)
+			paidTrade(t, srv, c, "P-2", notifyURL)
+			srv.Inject(tt.faults...)
+			err := tt.call(srv, c)
+			if tt.want == nil {
+				require.NoError(t, err)
+			} else {
+				var e *mapi.Error
+				require.True(t, errors.As(err, &e), "got %v", err)
+				assert.Equal(t, tt.want.unknown, e.Unknown(), "unknown: %v", err)
+				assert.Equal(t, tt.want.code, e.Code, "%v", err)
+				if tt.want.is != nil {
+					assert.ErrorIs(t, err, tt.want.is)
+				}
+				if tt.want.unknown {
+					assert.Contains(t, err.Error(), httpx.UnknownAdvice)
+				}
+			}
+			if tt.check != nil {
+				tt.check(t, srv)
+			}
+		})
+	}
+}
+
+// A notification whose notify_id expired (Alipay resends keep the id of
+// the first delivery) is confirmed with a signed query instead of being
+// refused forever.
+func TestExpiredNotifyIDConfirmedByQuery(t *testing.T) {
+	ctx := context.Background()
+	srv, c := newFake(t)
+	fail := true
+	got := make(chan *mapi.TradeNotification, 4)
+	ts := httptest.NewServer(c.NotificationHandler(func(_ context.Context, n *mapi.TradeNotification) error {
+		if fail {
+			return errors.New("database down")
+		}
+		got <- n
+		return nil
+	}))
+	t.Cleanup(ts.Close)
+
+	pay := paidTrade(t, srv, c, "E-1", ts.URL)
+	require.False(t, pay.Delivery.Acked)
+	fail = false
+	srv.ExpireNotifyIDs()
+	require.ErrorIs(t, c.NotifyVerify(ctx, pay.Delivery.NotifyID), mapi.ErrNotifyNotGenuine, "the id has expired")
+
+	d, err := srv.Resend(ctx, "E-1")
+	require.NoError(t, err)
+	assert.True(t, d.Acked, "answered %d %q", d.Status, d.Body)
+	require.Len(t, got, 1, "the handler runs before Resend returns")
+	n := <-got
+	assert.True(t, n.ConfirmedByQuery)
+	assert.Equal(t, mapi.TradeStatusFinished, n.TradeStatus)
+
+	// The trade has moved on (fully refunded, closed): the old
+	// TRADE_FINISHED notification no longer matches and is refused.
+	_, err = c.Refund(ctx, &mapi.RefundRequest{OutReturnNo: "E-1-r", OutTradeNo: "E-1", ReturnAmount: "10", Currency: "USD"})
+	require.NoError(t, err)
+	d, err = srv.Resend(ctx, "E-1")
+	require.NoError(t, err)
+	assert.False(t, d.Acked)
+	assert.Equal(t, http.StatusUnauthorized, d.Status)
+
+	// A query that cannot be trusted leaves the notification unanswered
+	// (503), so Alipay sends it again, rather than refusing it for good.
+	srv.Inject(mapitest.FaultUnsigned)
+	d, err = srv.Resend(ctx, "E-1")
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusServiceUnavailable, d.Status)
+}
