@@ -24,7 +24,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -77,7 +76,10 @@ type Client struct {
 	retry      RetryPolicy
 	http       *retryablehttp.Client
 	notify     notifyConfig
-	now        func() time.Time
+	// respTolerance is WithResponseTimeTolerance; negative turns the
+	// freshness check off.
+	respTolerance time.Duration
+	now           func() time.Time
 }
 
 // NewClient returns a client for the given Antom client ID. It needs the
@@ -108,6 +110,14 @@ func NewClient(clientID string, opts ...Option) (*Client, error) {
 		retry:      DefaultRetryPolicy,
 		notify:     s.notify,
 		now:        time.Now,
+	}
+	switch {
+	case s.respTolerance == 0:
+		c.respTolerance = DefaultResponseTimeTolerance
+	case s.respTolerance < 0:
+		c.respTolerance = -1
+	default:
+		c.respTolerance = s.respTolerance
 	}
 	if s.sandbox != nil {
 		c.sandbox = *s.sandbox
@@ -213,13 +223,4 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// defaultHTTPClient returns the client used when WithHTTPClient is not
-// given: one pooled transport for the life of the Client, so connections are
-// reused across calls.
-func defaultHTTPClient() *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = 32
-	return &http.Client{Transport: t}
 }

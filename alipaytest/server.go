@@ -218,8 +218,11 @@ func (s *Server) AlipayPublicKeyPEM() string { return s.antom.publicPEM }
 
 // Client returns an alipay.Client for this server: its client ID and keys,
 // its URL as the endpoint, a transport to it, and a retry policy with
-// millisecond backoffs so that tests of retries stay fast. opts are applied
-// after these and may override any of them. Client panics if NewClient
+// millisecond backoffs so that tests of retries stay fast. With a clock
+// other than the real time (WithClock) the client's Response-Time check is
+// off (alipay.WithResponseTimeTolerance(-1)), since the server's answers
+// carry the clock's time. opts are applied after these and may override any
+// of them. Client panics if NewClient
 // refuses the options, like httptest.Server.Client it has no error to
 // return.
 func (s *Server) Client(opts ...alipay.Option) *alipay.Client {
@@ -229,6 +232,9 @@ func (s *Server) Client(opts ...alipay.Option) *alipay.Client {
 		alipay.WithEndpoint(s.URL),
 		alipay.WithHTTPClient(s.ts.Client()),
 		alipay.WithRetry(alipay.RetryPolicy{MaxAttempts: 4, MinBackoff: time.Millisecond, MaxBackoff: 20 * time.Millisecond}),
+	}
+	if _, real := s.clock.(realClock); !real {
+		base = append(base, alipay.WithResponseTimeTolerance(-1))
 	}
 	c, err := alipay.NewClient(s.clientID, append(base, opts...)...)
 	if err != nil {

@@ -103,7 +103,9 @@ func (s *sandbox) clientWith(t *testing.T, hc *http.Client) *alipay.Client {
 	pub, err := os.ReadFile(filepath.Join(s.keys, "antom_public_key.pem"))
 	require.NoError(t, err)
 	opts := []alipay.Option{alipay.WithPrivateKey(string(priv)), alipay.WithAlipayPublicKey(string(pub)),
-		alipay.WithEndpoint(s.endpoint), alipay.WithRetry(alipay.NoRetry)}
+		alipay.WithEndpoint(s.endpoint), alipay.WithRetry(alipay.NoRetry),
+		// The sandbox answers on the test's fixed clock (testNow).
+		alipay.WithResponseTimeTolerance(-1)}
 	if hc != nil {
 		opts = append(opts, alipay.WithHTTPClient(hc))
 	}
