@@ -43,12 +43,12 @@ type WaitOptions struct {
 //   - An inquiry that did not reach Antom (a failed DNS lookup, a refused
 //     connection) keeps waiting too.
 //   - An unsigned answer keeps waiting, whatever result it claims: anyone
-//     on the path could have written it.
+//     on the path could have written it. So does a signed answer to another
+//     request or a stale one (ErrResponseMismatch, ErrStaleResponse): it is
+//     never taken as this payment's status.
 //   - A response whose signature does not verify ends the wait with that
 //     (unknown) error: it points at a key or proxy problem that polling
-//     cannot fix. So does a signed answer to another request or a stale one
-//     (ErrResponseMismatch, ErrStaleResponse), and an answer that verifies
-//     but does not decode.
+//     cannot fix. So does an answer that verifies but does not decode.
 //   - A signed F result ends the wait with its *Error, including ORDER_NOT_EXIST
 //     (Antom has no such payment: the Pay call never arrived or used
 //     another ID), since only the caller knows whether to pay again.
@@ -107,19 +107,20 @@ func (c *Client) WaitForPayment(ctx context.Context, r *InquiryPaymentRequest, o
 
 // waitPollable reports whether err is an outcome that another inquiry may
 // resolve: an unknown one, or an inquiry that never reached Antom. Not a
-// signature problem, an answer to another request or a stale one, nor an
-// accepted answer that did not decode: asking again would only repeat them.
-// An unsigned answer is pollable whatever it claims: it is never Antom's
-// word.
+// signature problem, nor an accepted answer that did not decode: asking
+// again would only repeat them. An unsigned answer, an answer to another
+// request and a stale one are pollable whatever they claim: none is
+// Antom's word on this payment, and the next inquiry may be answered
+// truly.
 func waitPollable(err error) bool {
 	var e *Error
 	switch {
 	case !errors.As(err, &e):
 		return false
-	case e.undelivered, e.Unverified, errors.Is(err, ErrUnsignedResponse):
-		return true
-	case !e.unknown, errors.Is(err, ErrBadSignature), errors.Is(err, ErrMalformedSignature),
+	case e.undelivered, e.Unverified, errors.Is(err, ErrUnsignedResponse),
 		errors.Is(err, ErrResponseMismatch), errors.Is(err, ErrStaleResponse):
+		return true
+	case !e.unknown, errors.Is(err, ErrBadSignature), errors.Is(err, ErrMalformedSignature):
 		return false
 	}
 	return e.Result.ResultStatus != ResultStatusSuccess && !e.Result.inProcess()
