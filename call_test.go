@@ -30,6 +30,9 @@ type gatewayReply struct {
 	delay       time.Duration // sleep before answering
 	clientID    string        // Client-Id response header; default: the request's
 	noTime      bool          // no Response-Time header
+	respTime    string        // the Response-Time signed and sent; default: now
+	location    string        // a Location header, for a 3xx
+	drip        time.Duration // write the body a byte at a time, this far apart
 }
 
 type seenRequest struct {
@@ -82,8 +85,14 @@ func (g *scriptedGateway) serve(w http.ResponseWriter, r *http.Request) {
 		rep.contentType = "application/json; charset=UTF-8"
 	}
 	w.Header().Set("Content-Type", rep.contentType)
+	if rep.location != "" {
+		w.Header().Set("Location", rep.location)
+	}
 	if !rep.unsigned {
-		respTime := time.Now().Format("2006-01-02T15:04:05-07:00")
+		respTime := rep.respTime
+		if respTime == "" {
+			respTime = time.Now().Format("2006-01-02T15:04:05-07:00")
+		}
 		clientID := rep.clientID
 		if clientID == "" {
 			clientID = r.Header.Get("Client-Id")
@@ -103,6 +112,18 @@ func (g *scriptedGateway) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.WriteHeader(rep.status)
+	if rep.drip > 0 {
+		for i := range len(rep.body) {
+			io.WriteString(w, rep.body[i:i+1])
+			w.(http.Flusher).Flush()
+			select {
+			case <-time.After(rep.drip):
+			case <-r.Context().Done():
+				return
+			}
+		}
+		return
+	}
 	io.WriteString(w, rep.body)
 }
 
