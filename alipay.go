@@ -26,6 +26,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -80,6 +81,9 @@ type Client struct {
 	// freshness check off.
 	respTolerance time.Duration
 	now           func() time.Time
+	origin        string              // scheme://host of the endpoint
+	uris          sync.Map            // API path → requestURI, so a call builds no string
+	fixedHeaders  map[string][]string // the request headers that never change
 }
 
 // NewClient returns a client for the given Antom client ID. It needs the
@@ -143,6 +147,15 @@ func NewClient(clientID string, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	c.base = base
+	c.origin = base.Scheme + "://" + base.Host
+	c.fixedHeaders = map[string][]string{
+		"Content-Type": {"application/json; charset=UTF-8"},
+		"Client-Id":    {c.clientID},
+		"User-Agent":   {c.userAgent},
+	}
+	if c.agentToken != "" {
+		c.fixedHeaders["Agent-Token"] = []string{c.agentToken}
+	}
 
 	switch {
 	case s.signer != nil:
@@ -192,6 +205,15 @@ func (c *Client) GoString() string { return c.String() }
 // with the first /ams/api/ turned into /ams/sandbox/api/ in sandbox mode
 // (spec §1.3, as all official SDKs do before signing).
 func (c *Client) requestURI(path string) string {
+	if uri, ok := c.uris.Load(path); ok {
+		return uri.(string)
+	}
+	uri := c.buildURI(path)
+	c.uris.Store(path, uri) // a handful of API paths: the cache stays small
+	return uri
+}
+
+func (c *Client) buildURI(path string) string {
 	if !strings.HasPrefix(path, "/") {
 		path = "/" + path
 	}

@@ -76,8 +76,8 @@ func (c *Client) examine(ctx context.Context, st *callState, resp *http.Response
 		// same request is always safe, so a 5xx or a U is retried.
 		a.cause = fmt.Errorf("%w: no Signature header (HTTP %d %s, content type %q)", ErrUnsignedResponse, a.status, http.StatusText(a.status), resp.Header.Get("Content-Type"))
 		var env envelope
-		if isJSON(resp) && json.Unmarshal(raw, &env) == nil && env.Result != nil {
-			a.result, a.unverified = *env.Result, true
+		if isJSON(resp) && json.Unmarshal(raw, &env) == nil && env.Result.ResultStatus != "" {
+			a.result, a.unverified = env.Result, true
 		} else {
 			a.bodyPrefix = httpx.BodyPrefix(raw)
 		}
@@ -101,7 +101,7 @@ func (c *Client) examine(ctx context.Context, st *callState, resp *http.Response
 		return a, statusRetry
 	}
 	var env envelope
-	if json.Unmarshal(raw, &env) != nil || env.Result == nil {
+	if json.Unmarshal(raw, &env) != nil || (env.Result == Result{}) {
 		a.cause = errors.New("signed response has no result envelope")
 		a.bodyPrefix = httpx.BodyPrefix(raw)
 		return a, false
@@ -114,7 +114,7 @@ func (c *Client) examine(ctx context.Context, st *callState, resp *http.Response
 		a.cause = err
 		return a, false
 	}
-	a.result = *env.Result
+	a.result = env.Result
 	switch r := a.result; {
 	case r.ResultStatus == ResultStatusSuccess, r.inProcess():
 		a.verdict, a.raw = verdictAccepted, raw

@@ -1,6 +1,7 @@
 package alipay
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -32,14 +33,25 @@ const DefaultResponseTimeTolerance = 5 * time.Minute
 
 // echoedID is the value of one of echoedIDKeys in a JSON object.
 type echoedID struct {
-	value string
+	// value is the unescaped string. Without escapes it shares the
+	// decoded bytes (json.Unmarshal hands UnmarshalJSON the caller's own
+	// slice, which outlives the comparison), so a binding costs no copy.
+	value []byte
 	odd   bool // present but neither a string nor null
 }
 
 func (e *echoedID) UnmarshalJSON(b []byte) error {
 	switch {
+	case len(b) >= 2 && b[0] == '"' && bytes.IndexByte(b, '\\') < 0:
+		e.value = b[1 : len(b)-1 : len(b)-1] // the decoder has checked it is a valid string
+		return nil
 	case len(b) > 0 && b[0] == '"':
-		return json.Unmarshal(b, &e.value)
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		e.value = []byte(s)
+		return nil
 	case string(b) == "null":
 		return nil
 	default:
@@ -52,7 +64,7 @@ func (e *echoedID) UnmarshalJSON(b []byte) error {
 // request body for the binding: the result and the echoed IDs, in the order
 // of echoedIDKeys.
 type envelope struct {
-	Result           *Result  `json:"result"`
+	Result           Result   `json:"result"`
 	PaymentRequestID echoedID `json:"paymentRequestId"`
 	PaymentID        echoedID `json:"paymentId"`
 	RefundRequestID  echoedID `json:"refundRequestId"`
@@ -65,21 +77,67 @@ func (e *envelope) ids() [len(echoedIDKeys)]*echoedID {
 	return [...]*echoedID{&e.PaymentRequestID, &e.PaymentID, &e.RefundRequestID, &e.RefundID, &e.CaptureRequestID, &e.CaptureID}
 }
 
-// requestIDs are the IDs a request body names, read once per call.
-type requestIDs [len(echoedIDKeys)]string
+// requestIDs are the IDs a request body names, read once per call; they
+// share the body's bytes.
+type requestIDs [len(echoedIDKeys)][]byte
 
-// requestIDsOf reads the IDs from a request body that json.Marshal wrote.
-// A body that is not a JSON object names none.
+// requestIDsOf reads the IDs from a request body that json.Marshal wrote:
+// the string values of echoedIDKeys at the top level of the object. It walks
+// the bytes itself because it runs on every call and json.Unmarshal costs
+// five allocations more; the body is this package's own output, not input
+// from the network. A body that is not a JSON object names none.
 func requestIDsOf(body []byte) requestIDs {
-	var env envelope
 	var ids requestIDs
-	if json.Unmarshal(body, &env) != nil {
+	if len(body) == 0 || body[0] != '{' {
 		return ids
 	}
-	for i, id := range env.ids() {
-		ids[i] = id.value
+	depth, i := 0, 0
+	for i < len(body) {
+		switch body[i] {
+		case '{', '[':
+			depth++
+			i++
+		case '}', ']':
+			depth--
+			i++
+		case '"':
+			end := stringEnd(body, i)
+			if depth == 1 && end+1 < len(body) && body[end+1] == ':' {
+				key := body[i+1 : end]
+				i = end + 2
+				for k, name := range echoedIDKeys {
+					if string(key) == name && i < len(body) && body[i] == '"' {
+						vEnd := stringEnd(body, i)
+						var id echoedID
+						if id.UnmarshalJSON(body[i:vEnd+1]) == nil {
+							ids[k] = id.value
+						}
+						i = vEnd + 1
+						break
+					}
+				}
+				continue
+			}
+			i = end + 1
+		default:
+			i++
+		}
 	}
 	return ids
+}
+
+// stringEnd returns the index of the quote that closes the JSON string
+// starting at b[start], or len(b)-1 if it is not closed.
+func stringEnd(b []byte, start int) int {
+	for i := start + 1; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i
+		}
+	}
+	return len(b) - 1
 }
 
 // bind checks that the answer echoes no ID other than the request's.
@@ -87,11 +145,11 @@ func (ids *requestIDs) bind(env *envelope) error {
 	for i, got := range env.ids() {
 		want := ids[i]
 		switch {
-		case want == "":
+		case len(want) == 0:
 		case got.odd:
-			return fmt.Errorf("%w: the answer's %s is not a string; the request's is %q", ErrResponseMismatch, echoedIDKeys[i], truncate(want, 64))
-		case got.value != "" && got.value != want:
-			return fmt.Errorf("%w: the answer's %s is %q, the request's %q", ErrResponseMismatch, echoedIDKeys[i], truncate(got.value, 64), truncate(want, 64))
+			return fmt.Errorf("%w: the answer's %s is not a string; the request's is %q", ErrResponseMismatch, echoedIDKeys[i], truncate(string(want), 64))
+		case len(got.value) != 0 && !bytes.Equal(got.value, want):
+			return fmt.Errorf("%w: the answer's %s is %q, the request's %q", ErrResponseMismatch, echoedIDKeys[i], truncate(string(got.value), 64), truncate(string(want), 64))
 		}
 	}
 	return nil

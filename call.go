@@ -59,7 +59,7 @@ func (c *Client) Do(ctx context.Context, path string, req, resp any) error {
 		return c.newError(st, req, attempt{verdict: verdictUndelivered, cause: err})
 	}
 	ctx = st.attach(ctx)
-	hreq, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, c.base.Scheme+"://"+c.base.Host+st.uri, body)
+	hreq, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, c.origin+st.uri, body)
 	if err != nil {
 		return c.newError(st, req, attempt{verdict: verdictUndelivered, cause: err})
 	}
@@ -125,14 +125,12 @@ func (c *Client) signRequest(req *http.Request, st *callState) error {
 		return fmt.Errorf("signing request: %w", err)
 	}
 	h := req.Header
-	h["Content-Type"] = []string{"application/json; charset=UTF-8"}
-	h["Client-Id"] = []string{c.clientID}
-	h["Request-Time"] = []string{reqTime}
-	h["Signature"] = []string{SignatureHeader{Algorithm: AlgorithmRSA256, KeyVersion: c.keyVersion, Signature: sig}.Encode()}
-	h["User-Agent"] = []string{c.userAgent}
-	if c.agentToken != "" {
-		h["Agent-Token"] = []string{c.agentToken}
+	for k, v := range c.fixedHeaders {
+		h[k] = v // shared, never modified: net/http only reads header values
 	}
+	vals := []string{reqTime, SignatureHeader{Algorithm: AlgorithmRSA256, KeyVersion: c.keyVersion, Signature: sig}.Encode()}
+	h["Request-Time"] = vals[0:1:1]
+	h["Signature"] = vals[1:2:2]
 	return nil
 }
 

@@ -131,16 +131,22 @@ func TestBindingAcceptsGenuineAnswers(t *testing.T) {
 		`{"result":{"resultCode":"SUCCESS","resultStatus":"S"},"paymentStatus":"PROCESSING","paymentRequestId":"pay-B","paymentId":"ID-B","refundId":"unrelated"}`,
 		`{"result":{"resultCode":"SUCCESS","resultStatus":"S"},"paymentStatus":"PROCESSING","paymentRequestId":"","paymentId":null}`,
 	} {
-		g := newScriptedGateway(t, func(int, *http.Request) gatewayReply { return gatewayReply{body: body, respTime: isoAgo(2 * time.Minute)} })
+		g := newScriptedGateway(t, func(int, *http.Request) gatewayReply {
+			return gatewayReply{body: body, respTime: isoAgo(2 * time.Minute)}
+		})
 		resp, err := g.client(t).InquiryPayment(context.Background(), &InquiryPaymentRequest{PaymentRequestID: "pay-B", PaymentID: "ID-B"})
 		require.NoError(t, err, body)
 		assert.Equal(t, PaymentStatusProcessing, resp.PaymentStatus)
 	}
 	// The window is an option; a negative tolerance turns the check off.
-	g := newScriptedGateway(t, func(int, *http.Request) gatewayReply { return gatewayReply{body: inquiryB, respTime: isoAgo(2 * time.Minute)} })
+	g := newScriptedGateway(t, func(int, *http.Request) gatewayReply {
+		return gatewayReply{body: inquiryB, respTime: isoAgo(2 * time.Minute)}
+	})
 	_, err := g.client(t, WithResponseTimeTolerance(time.Minute)).InquiryPayment(context.Background(), &InquiryPaymentRequest{PaymentRequestID: "pay-B"})
 	assert.ErrorIs(t, err, ErrStaleResponse)
-	g = newScriptedGateway(t, func(int, *http.Request) gatewayReply { return gatewayReply{body: inquiryB, respTime: isoAgo(24 * time.Hour)} })
+	g = newScriptedGateway(t, func(int, *http.Request) gatewayReply {
+		return gatewayReply{body: inquiryB, respTime: isoAgo(24 * time.Hour)}
+	})
 	_, err = g.client(t, WithResponseTimeTolerance(-1)).InquiryPayment(context.Background(), &InquiryPaymentRequest{PaymentRequestID: "pay-B"})
 	assert.NoError(t, err)
 }
@@ -298,4 +304,3 @@ func TestPoolSurvivesFailedCall(t *testing.T) {
 		})
 	}
 }
-

@@ -519,6 +519,8 @@ func TestWithHTTPClientKeepsTransport(t *testing.T) {
 	hc := &http.Client{Transport: tr}
 	c, err := NewClient("X", WithPrivateKey(readKey(t, "merchant_private_pkcs8.pem")), WithAlipayPublicKey(readKey(t, "antom_public.pem")), WithHTTPClient(hc))
 	require.NoError(t, err)
-	assert.Equal(t, DefaultAttemptTimeout, c.http.HTTPClient.Timeout)
 	assert.Zero(t, hc.Timeout, "the caller's client is not modified")
+	assert.Same(t, tr, hc.Transport)
+	assert.Nil(t, hc.CheckRedirect)
+	assert.NotNil(t, c.http.HTTPClient.CheckRedirect, "redirects are refused")
 }

@@ -59,6 +59,10 @@ func (p RetryPolicy) validate() error {
 // can re-sign, count attempts, remember throttling and keep each attempt's
 // outcome per call.
 type callState struct {
+	// context.Context is the caller's context: the state is the context
+	// every attempt is made with (see Value), which costs no allocation.
+	context.Context
+
 	uri       string
 	body      []byte
 	ids       requestIDs // the IDs the request names, for the binding
@@ -71,6 +75,11 @@ type callState struct {
 
 	last     attempt // the outcome of the latest attempt
 	examined bool
+
+	// In the same allocation as the state: the trace, and the body of
+	// the current attempt.
+	trace     httptrace.ClientTrace
+	timedBody timedBody
 }
 
 type callStateKey struct{}
@@ -80,27 +89,42 @@ func stateOf(ctx context.Context) *callState {
 	return st
 }
 
-// attach puts st in ctx with the trace that records whether an attempt's
-// request was written (httpx.Delivery) and whether the transport reports
-// such things at all.
+// Value makes st findable from the context of every attempt.
+func (st *callState) Value(key any) any {
+	if key == (callStateKey{}) {
+		return st
+	}
+	return st.Context.Value(key)
+}
+
+// attach makes st a context over ctx, with the trace that records whether
+// an attempt's request was written (httpx.Delivery) and whether the
+// transport reports such things at all.
 func (st *callState) attach(ctx context.Context) context.Context {
-	ctx = context.WithValue(ctx, callStateKey{}, st)
-	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		GetConn:      st.getConn,
-		WroteHeaders: st.delivery.MarkReached,
-	})
+	st.Context = ctx
+	st.trace.GetConn = st.getConn
+	st.trace.WroteHeaders = st.delivery.MarkReached
+	return httptrace.WithClientTrace(st, &st.trace)
 }
 
 func (st *callState) getConn(string) { st.traced.Store(true) }
 
-func (c *Client) newRetryClient(hc *http.Client, attemptTimeout time.Duration) *retryablehttp.Client {
+func (c *Client) newRetryClient(hc *http.Client, perAttempt time.Duration) *retryablehttp.Client {
 	if hc == nil {
 		hc = httpx.NewPooledClient(32)
 	}
-	if attemptTimeout <= 0 {
-		attemptTimeout = DefaultAttemptTimeout
+	if perAttempt <= 0 {
+		perAttempt = DefaultAttemptTimeout
 	}
-	return httpx.NewRetryClient(httpx.Harden(hc, attemptTimeout), httpx.RetryConfig{
+	// The attempt timeout wraps the caller's transport, under Harden's
+	// wrapper; the caller's client and transport are never modified.
+	timed := *hc
+	rt := timed.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	timed.Transport = attemptTimeout{rt: rt, d: perAttempt}
+	return httpx.NewRetryClient(httpx.Harden(&timed, 0), httpx.RetryConfig{
 		MaxAttempts:    c.retry.MaxAttempts,
 		MinBackoff:     c.retry.MinBackoff,
 		MaxBackoff:     c.retry.MaxBackoff,
