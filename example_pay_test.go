@@ -143,10 +143,11 @@ func ExampleClient_Refund() {
 		// RefundRequestID, or ask with InquiryRefund. Never refund again
 		// under a new ID before knowing.
 		fmt.Println("unknown; inquire:", err)
-	case errors.As(err, &e):
+	case errors.As(err, &e) && e.Result.ResultStatus == alipay.ResultStatusFail:
+		// A signed F: IsUnknown is false only for answers Antom signed.
 		fmt.Println("refused:", e.Result.ResultCode, e.Result.ResultMessage)
 	case err != nil:
-		log.Fatal(err) // invalid request, nothing was sent
+		log.Fatal(err) // invalid request, or it never reached Antom: nothing was processed
 	default:
 		fmt.Println(resp.Result.ResultCode, resp.RefundID, resp.RefundAmount.Value, resp.RefundAmount.Currency)
 	}

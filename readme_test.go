@@ -30,10 +30,12 @@ func readmeQuickStart(ctx context.Context, c *alipay.Client, markPaid func(conte
 	var redirectTo string
 	switch {
 	case alipay.IsUnknown(err):
-		// Antom may or may not have the payment: inquire before trying a new request ID.
+		// Antom may or may not have the payment: inquire before trying a new request ID. This includes
+		// an unsigned F (e.Unverified): anyone on the path could have written it, so it is no refusal.
 		return "", err
 	case err != nil:
-		// *alipay.ValidationError (nothing was sent) or *alipay.Error with an F result (resultCode says why).
+		// *alipay.ValidationError (nothing was sent), *alipay.Error with a signed F result (a refusal;
+		// resultCode says why), or an *alipay.Error for a request that never reached Antom.
 		return "", err
 	default:
 		redirectTo = resp.RedirectURL(env) // applinkUrl / schemeUrl / normalUrl in the right order
