@@ -106,15 +106,19 @@ func requestIDsOf(body []byte) requestIDs {
 				key := body[i+1 : end]
 				i = end + 2
 				for k, name := range echoedIDKeys {
-					if string(key) == name && i < len(body) && body[i] == '"' {
+					if string(key) != name {
+						continue
+					}
+					ids[k] = nil // a repeated key counts as its last value, as in json.Unmarshal
+					if i < len(body) && body[i] == '"' {
 						vEnd := stringEnd(body, i)
 						var id echoedID
 						if id.UnmarshalJSON(body[i:vEnd+1]) == nil {
 							ids[k] = id.value
 						}
 						i = vEnd + 1
-						break
 					}
+					break
 				}
 				continue
 			}

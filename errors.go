@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/xborderpay/alipay/internal/httpx"
 )
@@ -142,19 +141,4 @@ func apiName(path string) string {
 		return "request"
 	}
 	return path
-}
-
-const bodyPrefixLen = 200
-
-// bodyPrefix returns at most bodyPrefixLen bytes of body, cut on a rune
-// boundary, for error messages about bodies that could not be used.
-func bodyPrefix(body []byte) string {
-	if len(body) > bodyPrefixLen {
-		body = body[:bodyPrefixLen]
-		for len(body) > 0 && !utf8.Valid(body) {
-			body = body[:len(body)-1]
-		}
-		return strings.TrimSpace(string(body)) + "…"
-	}
-	return strings.TrimSpace(string(body))
 }
