@@ -58,11 +58,11 @@ func WithSandbox(on bool) Option { return func(s *settings) { s.sandbox = &on } 
 
 // WithHTTPClient sets the HTTP client whose transport (and connection pool)
 // every call uses. The client is copied, never modified: the copy follows no
-// redirects (a 3xx fails the call), never closes the transport's idle
+// redirects (a 3xx fails the call) and never closes the transport's idle
 // connections (so one failed call does not cost every later call, and every
-// other user of the transport, a new TLS handshake), and its Timeout is at
-// most the per-attempt timeout (WithAttemptTimeout). The transport is shared,
-// never replaced.
+// other user of the transport, a new TLS handshake). Each attempt is bounded
+// by the per-attempt timeout (WithAttemptTimeout) as well as by the client's
+// own Timeout, if it has one. The transport is shared, never replaced.
 func WithHTTPClient(hc *http.Client) Option { return func(s *settings) { s.httpClient = hc } }
 
 // WithAttemptTimeout bounds each HTTP attempt (default DefaultAttemptTimeout).
