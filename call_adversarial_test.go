@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -137,6 +138,16 @@ func TestBindingAcceptsGenuineAnswers(t *testing.T) {
 		resp, err := g.client(t).InquiryPayment(context.Background(), &InquiryPaymentRequest{PaymentRequestID: "pay-B", PaymentID: "ID-B"})
 		require.NoError(t, err, body)
 		assert.Equal(t, PaymentStatusProcessing, resp.PaymentStatus)
+	}
+	// Response-Time in the other forms Antom and its SDKs write.
+	for _, respTime := range []string{
+		time.Now().In(time.FixedZone("", 8*3600)).Format("2006-01-02T15:04:05-0700"),
+		time.Now().UTC().Format(time.RFC3339Nano),
+		strconv.FormatInt(time.Now().UnixMilli(), 10),
+	} {
+		g := newScriptedGateway(t, func(int, *http.Request) gatewayReply { return gatewayReply{body: inquiryB, respTime: respTime} })
+		_, err := g.client(t).InquiryPayment(context.Background(), &InquiryPaymentRequest{PaymentRequestID: "pay-B"})
+		assert.NoError(t, err, respTime)
 	}
 	// The window is an option; a negative tolerance turns the check off.
 	g := newScriptedGateway(t, func(int, *http.Request) gatewayReply {
