@@ -26,9 +26,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -79,7 +79,13 @@ type Client struct {
 	retry      RetryPolicy
 	http       *retryablehttp.Client
 	notify     notifyConfig
-	now        func() time.Time
+	// respTolerance is WithResponseTimeTolerance; negative turns the
+	// freshness check off.
+	respTolerance time.Duration
+	now           func() time.Time
+	origin        string              // scheme://host of the endpoint
+	uris          sync.Map            // API path → requestURI, so a call builds no string
+	fixedHeaders  map[string][]string // the request headers that never change
 }
 
 // NewClient returns a client for the given Antom client ID. It needs the
@@ -114,6 +120,14 @@ func NewClient(clientID string, opts ...Option) (*Client, error) {
 	if s.now != nil {
 		c.now = s.now
 	}
+	switch {
+	case s.respTolerance == 0:
+		c.respTolerance = DefaultResponseTimeTolerance
+	case s.respTolerance < 0:
+		c.respTolerance = -1
+	default:
+		c.respTolerance = s.respTolerance
+	}
 	if s.sandbox != nil {
 		c.sandbox = *s.sandbox
 	}
@@ -138,6 +152,15 @@ func NewClient(clientID string, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	c.base = base
+	c.origin = base.Scheme + "://" + base.Host
+	c.fixedHeaders = map[string][]string{
+		"Content-Type": {"application/json; charset=UTF-8"},
+		"Client-Id":    {c.clientID},
+		"User-Agent":   {c.userAgent},
+	}
+	if c.agentToken != "" {
+		c.fixedHeaders["Agent-Token"] = []string{c.agentToken}
+	}
 
 	switch {
 	case s.signer != nil:
@@ -191,6 +214,15 @@ func (c *Client) GoString() string { return c.String() }
 // /ams/api/v1/payments/pay, with the first /ams/api/ turned into /ams/sandbox/api/ in sandbox mode
 // (spec §1.3, as all official SDKs do before signing).
 func (c *Client) requestURI(path string) string {
+	if uri, ok := c.uris.Load(path); ok {
+		return uri.(string)
+	}
+	uri := c.buildURI(path)
+	c.uris.Store(path, uri) // a handful of API paths: the cache stays small
+	return uri
+}
+
+func (c *Client) buildURI(path string) string {
 	if !strings.HasPrefix(path, "/") {
 		path = "/" + path
 	}
@@ -235,13 +267,4 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// defaultHTTPClient returns the client used when WithHTTPClient is not
-// given: one pooled transport for the life of the Client, so connections are
-// reused across calls.
-func defaultHTTPClient() *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = 32
-	return &http.Client{Transport: t}
 }

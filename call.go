@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"mime"
 	"net/http"
 	"strconv"
 	"time"
@@ -17,11 +15,32 @@ import (
 
 // Do calls any AMS endpoint through the same pipeline as the typed methods:
 // req is marshalled to JSON once, each attempt is signed with a fresh
-// Request-Time, the response is verified over its raw bytes before anything
-// is decoded, and the result is classified (see Error and IsUnknown). path
-// is the production path, e.g. "/ams/api/v1/payments/pay"; in sandbox mode
-// it is rewritten before signing. On success resp (a pointer, or nil) is
-// filled from the response body.
+// Request-Time, and each answer is read once, verified over its raw bytes,
+// bound to the request and classified before anything else is decoded (see
+// Error and IsUnknown). path is the production path, e.g.
+// "/ams/api/v1/payments/pay"; in sandbox mode it is rewritten before
+// signing. On success resp (a pointer, or nil) is filled from the response
+// body.
+//
+// A signed answer is accepted only as the answer to this call:
+//
+//   - Every ID the answer echoes at the top level of its JSON that the
+//     request body also names must be equal to the request's. The keys
+//     compared are paymentRequestId, paymentId, refundRequestId, refundId,
+//     captureRequestId and captureId: the idempotency keys and Antom's
+//     transaction IDs that pay, inquiryPayment, cancel, refund,
+//     inquiryRefund and capture echo (https://docs.antom.com/ac/ams/payment_cashier,
+//     https://docs.antom.com/ac/ams/paymentri_online,
+//     https://global.alipay.com/docs/ac/ams/refund_online). A key absent,
+//     null or empty on either side is not compared. A mismatch is an error
+//     wrapping ErrResponseMismatch.
+//   - Its Response-Time must lie within the tolerance
+//     (WithResponseTimeTolerance) of the call's duration, or the error wraps
+//     ErrStaleResponse.
+//
+// Both errors are unknown (IsUnknown), like an answer that is not signed or
+// whose signature does not verify: none of them is Antom's word on this
+// call.
 func (c *Client) Do(ctx context.Context, path string, req, resp any) error {
 	if ctx == nil {
 		return errors.New("alipay: Do: nil context")
@@ -35,86 +54,38 @@ func (c *Client) Do(ctx context.Context, path string, req, resp any) error {
 	if err != nil {
 		return fmt.Errorf("alipay: %s: encoding request: %w", apiName(path), err)
 	}
-	uri := c.requestURI(path)
-	e := &Error{API: uri, Host: c.base.Host, RequestID: requestIDOf(req)}
-
-	st := &callState{uri: uri, body: body, start: time.Now()}
-	ctx = context.WithValue(ctx, callStateKey{}, st)
-	hreq, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, c.base.Scheme+"://"+c.base.Host+uri, body)
+	st := &callState{uri: c.requestURI(path), body: body, ids: requestIDsOf(body), start: c.now()}
+	if err := ctx.Err(); err != nil {
+		return c.newError(st, req, attempt{verdict: verdictUndelivered, cause: err})
+	}
+	ctx = st.attach(ctx)
+	hreq, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, c.origin+st.uri, body)
 	if err != nil {
-		e.Err = err
-		return e
+		return c.newError(st, req, attempt{verdict: verdictUndelivered, cause: err})
 	}
 	if err := c.signRequest(hreq.Request, st); err != nil {
-		e.Err = err
-		return e
+		return c.newError(st, req, attempt{verdict: verdictUndelivered, cause: err})
 	}
 
 	hresp, err := c.http.Do(hreq)
-	e.Attempts = max(st.attempts, 1)
-	if err != nil {
-		e.Err = err
-		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-			e.Err = fmt.Errorf("%w: %w", ctxErr, err)
-		}
-		e.unknown = true
-		c.logCall(ctx, st, e, 0, "")
-		return e
+	if hresp != nil {
+		hresp.Body.Close() // read and closed when the attempt was examined
 	}
-	defer hresp.Body.Close()
-	e.HTTPStatus = hresp.StatusCode
-
-	raw, err := io.ReadAll(io.LimitReader(hresp.Body, maxResponseBytes+1))
-	if err != nil {
-		e.Err = fmt.Errorf("reading response: %w", err)
-		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-			e.Err = fmt.Errorf("%w: reading response: %w", ctxErr, err)
-		}
-		e.unknown = true
-		c.logCall(ctx, st, e, hresp.StatusCode, "")
-		return e
+	a := st.outcome(ctx, err)
+	c.logCall(ctx, st, &a)
+	if a.verdict != verdictAccepted {
+		return c.newError(st, req, a)
 	}
-	if len(raw) > maxResponseBytes {
-		e.Err = fmt.Errorf("%w: response exceeds %d bytes", ErrResponseTooLarge, maxResponseBytes)
-		e.unknown = true
-		c.logCall(ctx, st, e, hresp.StatusCode, "")
-		return e
-	}
-
-	result, err := c.verifyResponse(hresp, uri, raw, e)
-	if err != nil {
-		c.logCall(ctx, st, e, hresp.StatusCode, "")
-		return err
-	}
-	c.logCall(ctx, st, nil, hresp.StatusCode, string(result.ResultCode))
-
-	switch {
-	case result.ResultStatus == ResultStatusSuccess, result.inProcess():
-		if resp == nil {
-			return nil
-		}
-		if err := json.Unmarshal(raw, resp); err != nil {
-			// Antom accepted the call, so this must not read as a
-			// refusal: the caller inquires before anything else.
-			e.Result = result
-			e.Err = fmt.Errorf("decoding signed response: %w", err)
-			e.unknown = true
-			return e
-		}
+	if resp == nil {
 		return nil
-	case result.ResultStatus == ResultStatusFail:
-		e.Result = result
-		return e
-	case result.ResultStatus == ResultStatusUnknown:
-		e.Result = result
-		e.unknown = true
-		return e
-	default:
-		e.Result = result
-		e.Err = fmt.Errorf("response has resultStatus %q, not S, F or U", truncate(string(result.ResultStatus), 8))
-		e.unknown = true
-		return e
 	}
+	if err := json.Unmarshal(a.raw, resp); err != nil {
+		// Antom accepted the call, so this must not read as a refusal:
+		// the caller inquires before anything else.
+		a.verdict, a.cause = verdictUnknown, fmt.Errorf("decoding signed response: %w", err)
+		return c.newError(st, req, a)
+	}
+	return nil
 }
 
 // callAPI is Do for the typed methods: a nil request is refused by its
@@ -127,8 +98,26 @@ func callAPI[Resp any](ctx context.Context, c *Client, path string, req any) (*R
 	return &resp, nil
 }
 
-// signRequest sets the headers of spec §1.4 and a Signature over a fresh
-// Request-Time (epoch milliseconds).
+// newError builds the one *Error of a failed call from its kept outcome.
+func (c *Client) newError(st *callState, req any, a attempt) *Error {
+	return &Error{
+		API:         st.uri,
+		Host:        c.base.Host,
+		HTTPStatus:  a.status,
+		RequestID:   requestIDOf(req),
+		Result:      a.result,
+		Unverified:  a.unverified,
+		BodyPrefix:  a.bodyPrefix,
+		Attempts:    st.attempts,
+		Err:         a.cause,
+		unknown:     a.verdict == verdictUnknown,
+		undelivered: a.verdict == verdictUndelivered,
+	}
+}
+
+// signRequest sets the request headers Antom requires and a Signature over
+// a fresh Request-Time (epoch milliseconds)
+// (https://docs.antom.com/ac/ams/api_fund).
 func (c *Client) signRequest(req *http.Request, st *callState) error {
 	reqTime := strconv.FormatInt(c.now().UnixMilli(), 10)
 	sig, err := c.signer.Sign(req.Context(), SignContent(http.MethodPost, st.uri, c.clientID, reqTime, st.body))
@@ -136,83 +125,13 @@ func (c *Client) signRequest(req *http.Request, st *callState) error {
 		return fmt.Errorf("signing request: %w", err)
 	}
 	h := req.Header
-	h["Content-Type"] = []string{"application/json; charset=UTF-8"}
-	h["Client-Id"] = []string{c.clientID}
-	h["Request-Time"] = []string{reqTime}
-	h["Signature"] = []string{SignatureHeader{Algorithm: AlgorithmRSA256, KeyVersion: c.keyVersion, Signature: sig}.Encode()}
-	h["User-Agent"] = []string{c.userAgent}
-	if c.agentToken != "" {
-		h["Agent-Token"] = []string{c.agentToken}
+	for k, v := range c.fixedHeaders {
+		h[k] = v // shared, never modified: net/http only reads header values
 	}
+	vals := []string{reqTime, SignatureHeader{Algorithm: AlgorithmRSA256, KeyVersion: c.keyVersion, Signature: sig}.Encode()}
+	h["Request-Time"] = vals[0:1:1]
+	h["Signature"] = vals[1:2:2]
 	return nil
-}
-
-// verifyResponse checks the response signature over the raw body (spec
-// §1.8) and only then decodes the result envelope. An unsigned F result is
-// returned as an unverified *Error; anything else unsigned is refused.
-func (c *Client) verifyResponse(resp *http.Response, uri string, raw []byte, e *Error) (Result, error) {
-	sigHeader := resp.Header.Get("Signature")
-	if sigHeader == "" {
-		if r, ok := decodeResult(raw); ok && r.ResultStatus == ResultStatusFail && isJSON(resp) {
-			e.Result = r
-			e.Unverified = true
-			return Result{}, e
-		}
-		e.unknown = true
-		e.BodyPrefix = bodyPrefix(raw)
-		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
-			e.Err = fmt.Errorf("HTTP %d %s with content type %q and no Signature header", resp.StatusCode, http.StatusText(resp.StatusCode), resp.Header.Get("Content-Type"))
-		} else {
-			e.Err = fmt.Errorf("%w: no Signature header (HTTP %d, content type %q)", ErrUnsignedResponse, resp.StatusCode, resp.Header.Get("Content-Type"))
-		}
-		return Result{}, e
-	}
-	e.unknown = true // until verified, the outcome is unknown
-	h, err := ParseSignatureHeader(sigHeader)
-	if err != nil {
-		e.Err = err
-		return Result{}, e
-	}
-	respTime := resp.Header.Get("Response-Time")
-	if respTime == "" {
-		e.Err = fmt.Errorf("%w: signed response has no Response-Time header", ErrBadSignature)
-		return Result{}, e
-	}
-	if id := resp.Header.Get("Client-Id"); id != "" && id != c.clientID {
-		e.Err = fmt.Errorf("%w: response Client-Id %q is not this client's %q", ErrBadSignature, truncate(id, 64), c.clientID)
-		return Result{}, e
-	}
-	if err := c.verifier.Verify(SignContent(http.MethodPost, uri, c.clientID, respTime, raw), h.Signature); err != nil {
-		e.Err = fmt.Errorf("%w over \"POST %s\" with Response-Time %q and a %d-byte body: check that Antom's public key is the one for client ID %s and that nothing between re-encodes the body", ErrBadSignature, uri, truncate(respTime, 40), len(raw), c.clientID)
-		return Result{}, e
-	}
-	r, ok := decodeResult(raw)
-	if !ok {
-		e.Err = errors.New("signed response has no result envelope")
-		e.BodyPrefix = bodyPrefix(raw)
-		return Result{}, e
-	}
-	e.unknown = false
-	return r, nil
-}
-
-func decodeResult(raw []byte) (Result, bool) {
-	var env struct {
-		Result *Result `json:"result"`
-	}
-	if err := json.Unmarshal(raw, &env); err != nil || env.Result == nil {
-		return Result{}, false
-	}
-	return *env.Result, true
-}
-
-func isJSON(resp *http.Response) bool {
-	ct := resp.Header.Get("Content-Type")
-	if ct == "" {
-		return true
-	}
-	mt, _, err := mime.ParseMediaType(ct)
-	return err == nil && (mt == "application/json" || mt == "text/json" || mt == "text/plain")
 }
 
 // requestIDOf returns the idempotency key of a typed request, for errors.
@@ -224,23 +143,26 @@ func requestIDOf(req any) string {
 	return ""
 }
 
-func (c *Client) logCall(ctx context.Context, st *callState, e *Error, status int, code string) {
+func (c *Client) logCall(ctx context.Context, st *callState, a *attempt) {
 	if !c.logger.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
 	attrs := []slog.Attr{
 		slog.String("api", st.uri),
-		slog.Int("attempts", max(st.attempts, 1)),
+		slog.Int("attempts", st.attempts),
 		slog.Duration("elapsed", time.Since(st.start)),
 	}
-	if status != 0 {
-		attrs = append(attrs, slog.Int("status", status))
+	if a.status != 0 {
+		attrs = append(attrs, slog.Int("status", a.status))
 	}
-	if code != "" {
-		attrs = append(attrs, slog.String("result", code))
+	if a.result.ResultCode != "" {
+		attrs = append(attrs, slog.String("result", string(a.result.ResultCode)))
 	}
-	if e != nil {
-		attrs = append(attrs, slog.String("error", e.Error()))
+	if a.unverified {
+		attrs = append(attrs, slog.Bool("unverified", true))
+	}
+	if a.cause != nil {
+		attrs = append(attrs, slog.String("error", a.cause.Error()))
 	}
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "alipay: call", attrs...)
 }

@@ -30,6 +30,9 @@ type gatewayReply struct {
 	delay       time.Duration // sleep before answering
 	clientID    string        // Client-Id response header; default: the request's
 	noTime      bool          // no Response-Time header
+	respTime    string        // the Response-Time signed and sent; default: now
+	location    string        // a Location header, for a 3xx
+	drip        time.Duration // write the body a byte at a time, this far apart
 }
 
 type seenRequest struct {
@@ -82,8 +85,14 @@ func (g *scriptedGateway) serve(w http.ResponseWriter, r *http.Request) {
 		rep.contentType = "application/json; charset=UTF-8"
 	}
 	w.Header().Set("Content-Type", rep.contentType)
+	if rep.location != "" {
+		w.Header().Set("Location", rep.location)
+	}
 	if !rep.unsigned {
-		respTime := "2019-05-28T12:12:14+08:00"
+		respTime := rep.respTime
+		if respTime == "" {
+			respTime = time.Now().Format("2006-01-02T15:04:05-07:00")
+		}
 		clientID := rep.clientID
 		if clientID == "" {
 			clientID = r.Header.Get("Client-Id")
@@ -103,6 +112,18 @@ func (g *scriptedGateway) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.WriteHeader(rep.status)
+	if rep.drip > 0 {
+		for i := range len(rep.body) {
+			io.WriteString(w, rep.body[i:i+1])
+			w.(http.Flusher).Flush()
+			select {
+			case <-time.After(rep.drip):
+			case <-r.Context().Done():
+				return
+			}
+		}
+		return
+	}
 	io.WriteString(w, rep.body)
 }
 
@@ -215,9 +236,10 @@ func TestDoResponseOutcomes(t *testing.T) {
 		contains   []string
 	}{
 		{name: "F result", reply: gatewayReply{body: failBody}, attempts: 1, code: "ORDER_IS_CLOSED", contains: []string{"F ORDER_IS_CLOSED", "(closed)", "request R1", "HTTP 200"}},
-		{name: "unsigned F", reply: gatewayReply{body: badSigFailBody, unsigned: true}, attempts: 1, code: ResultCodeInvalidSignature, unverified: true, contains: []string{"unsigned response"}},
+		// Anyone on the path could have written it: shown, never final.
+		{name: "unsigned F", reply: gatewayReply{body: badSigFailBody, unsigned: true}, attempts: 1, unknown: true, is: ErrUnsignedResponse, code: ResultCodeInvalidSignature, unverified: true, contains: []string{"unsigned response", "not signed", "outcome unknown"}},
 		{name: "tampered body", reply: gatewayReply{body: okBody, tamper: true}, attempts: 1, unknown: true, is: ErrBadSignature, contains: []string{"Antom's public key", "/ams/sandbox/api/v1/payments/pay"}},
-		{name: "unsigned success", reply: gatewayReply{body: okBody, unsigned: true}, attempts: 1, unknown: true, is: ErrUnsignedResponse, contains: []string{"no Signature header", "HTTP 200"}},
+		{name: "unsigned success", reply: gatewayReply{body: okBody, unsigned: true}, attempts: 1, unknown: true, is: ErrUnsignedResponse, code: ResultCodeSuccess, unverified: true, contains: []string{"no Signature header", "HTTP 200"}},
 		{name: "no Response-Time", reply: gatewayReply{body: okBody, noTime: true}, attempts: 1, unknown: true, is: ErrBadSignature, contains: []string{"Response-Time"}},
 		{name: "other Client-Id", reply: gatewayReply{body: okBody, clientID: "SANDBOX_OTHER"}, attempts: 1, unknown: true, is: ErrBadSignature, contains: []string{"SANDBOX_OTHER"}},
 		{name: "502 HTML", reply: gatewayReply{status: 502, body: "<html><body>Bad Gateway</body></html>", contentType: "text/html", unsigned: true}, attempts: 4, unknown: true, contains: []string{"HTTP 502", "127.0.0.1", "<html><body>Bad Gateway", "text/html", "4 attempts"}},
@@ -267,7 +289,7 @@ func TestDoRetriesSameBodyWithFreshRequestTime(t *testing.T) {
 	})
 	c := g.client(t)
 	var clock atomic.Int64
-	clock.Store(1_700_000_000_000)
+	clock.Store(time.Now().UnixMilli())
 	c.now = func() time.Time { return time.UnixMilli(clock.Add(1)) }
 
 	var resp testResp
@@ -395,16 +417,20 @@ func TestDoBoundsTheResponse(t *testing.T) {
 	assert.True(t, IsUnknown(err))
 }
 
-func TestDoTransportErrorIsUnknown(t *testing.T) {
+// A refused connection cannot have delivered anything: not unknown, and
+// the message does not send the merchant to inquire.
+func TestDoRefusedConnectionIsNotUnknown(t *testing.T) {
 	g := newScriptedGateway(t, func(int, *http.Request) gatewayReply { return gatewayReply{body: okBody} })
 	c := g.client(t, WithRetry(RetryPolicy{MaxAttempts: 2, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}))
 	g.srv.Close()
 	err := c.Do(context.Background(), payPath, testReq{PaymentRequestID: "R1"}, nil)
 	var e *Error
 	require.ErrorAs(t, err, &e)
-	assert.True(t, IsUnknown(err))
+	assert.False(t, IsUnknown(err))
 	assert.Equal(t, 2, e.Attempts)
 	assert.Contains(t, err.Error(), "connect")
+	assert.Contains(t, err.Error(), "did not reach Antom")
+	assert.NotContains(t, err.Error(), "inquire")
 }
 
 func TestDoConcurrentCalls(t *testing.T) {
@@ -486,7 +512,8 @@ func TestWithHTTPClientKeepsTransport(t *testing.T) {
 	hc := &http.Client{Transport: tr}
 	c, err := NewClient("X", WithPrivateKey(readKey(t, "merchant_private_pkcs8.pem")), WithAlipayPublicKey(readKey(t, "antom_public.pem")), WithHTTPClient(hc))
 	require.NoError(t, err)
-	assert.Same(t, tr, c.http.HTTPClient.Transport)
-	assert.Equal(t, DefaultAttemptTimeout, c.http.HTTPClient.Timeout)
 	assert.Zero(t, hc.Timeout, "the caller's client is not modified")
+	assert.Same(t, tr, hc.Transport)
+	assert.Nil(t, hc.CheckRedirect)
+	assert.NotNil(t, c.http.HTTPClient.CheckRedirect, "redirects are refused")
 }

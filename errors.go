@@ -4,7 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/xborderpay/alipay/internal/httpx"
 )
 
 // Sentinel errors, matched with errors.Is.
@@ -16,8 +17,10 @@ var (
 	ErrMalformedSignature = errors.New("alipay: malformed Signature header")
 	// ErrBadSignature: a signature did not verify with Antom's public key.
 	ErrBadSignature = errors.New("alipay: signature verification failed")
-	// ErrUnsignedResponse: a response that claims anything but failure came
-	// without a Signature header, so it cannot be trusted.
+	// ErrUnsignedResponse: a response came without a Signature header, so
+	// anyone between the client and Antom could have written it. Its
+	// result, if it had one, is kept in Error.Result with Error.Unverified
+	// set, and the outcome is unknown.
 	ErrUnsignedResponse = errors.New("alipay: response is not signed")
 	// ErrResponseTooLarge: a response or notification body exceeded the
 	// size bound.
@@ -38,21 +41,25 @@ func (e *ValidationError) Error() string {
 // Error is returned by every API call that reached (or tried to reach) Antom
 // and did not succeed. Use errors.As to inspect it.
 //
-// For an F result, Result holds Antom's code and message. For a transport
-// failure, an exhausted retry, a bad or missing signature or an unreadable
-// body, Err holds the cause and Result may be empty. A verified S or
+// For a signed F result, Result holds Antom's code and message: a definite
+// refusal. For a transport failure, an exhausted retry, a redirect, a bad or
+// missing signature, an answer to another request, a stale answer or an
+// unreadable body, Err holds the cause and the outcome is unknown (IsUnknown).
+// An unsigned answer keeps its result in Result for diagnosis, with
+// Unverified set; it is unknown too, whatever it says. A verified S or
 // in-process answer that does not decode into the response type keeps its
-// Result, holds the decoding error in Err, and is unknown. IsUnknown reports
-// whether the outcome is unknown.
+// Result, holds the decoding error in Err, and is unknown.
 type Error struct {
 	API        string // path called, e.g. /ams/api/v1/payments/pay (/ams/sandbox/api/... in sandbox mode)
 	Host       string // host called
 	HTTPStatus int    // 0 when no response arrived
 	RequestID  string // the request's paymentRequestId, refundRequestId or captureRequestId; for an inquiry or cancel, the ID it names
 	Result     Result // Antom's result, when one was read
-	// Unverified is true when Result comes from a response that Antom did
-	// not sign (Antom leaves some failures, such as INVALID_SIGNATURE,
-	// unsigned). Treat its content as a hint, not as proof.
+	// Unverified is true when Result comes from a response that was not
+	// signed. Antom leaves some failures, such as INVALID_SIGNATURE,
+	// unsigned, but so could anyone on the path: such an error is always
+	// unknown, and Result is a hint for diagnosis, never a refusal to act
+	// on.
 	Unverified bool
 	// BodyPrefix is the start of a response body that could not be used
 	// (HTML from a proxy, a truncated body); empty otherwise.
@@ -60,7 +67,8 @@ type Error struct {
 	Attempts   int   // attempts made, retries included
 	Err        error // underlying cause, if any
 
-	unknown bool
+	unknown     bool
+	undelivered bool // no attempt can have reached Antom
 }
 
 func (e *Error) Error() string {
@@ -80,8 +88,11 @@ func (e *Error) Error() string {
 		b.WriteString(": ")
 		b.WriteString(e.Err.Error())
 	}
-	if e.unknown {
-		b.WriteString("; outcome unknown: inquire before retrying with a new request ID")
+	switch {
+	case e.unknown:
+		b.WriteString("; " + httpx.UnknownAdvice)
+	case e.undelivered:
+		b.WriteString("; the request did not reach Antom, so nothing was processed")
 	}
 	fmt.Fprintf(&b, " [POST %s%s", e.Host, e.API)
 	if e.HTTPStatus != 0 {
@@ -105,9 +116,17 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // IsUnknown reports whether err means that the outcome of a call is unknown:
 // Antom may or may not have acted on it (a U result after all retries, a
-// timeout, a transport failure, a response that could not be read or
-// verified, an accepted call whose response could not be decoded). Inquire (InquiryPayment, InquiryRefund) before trying again with
-// a new request ID; retrying with the same request ID is always safe.
+// timeout or transport failure after a request may have been delivered, a
+// redirect, a response that could not be read, was not signed, did not
+// verify, answered another request or was stale, an accepted call whose
+// response could not be decoded). Inquire (InquiryPayment, InquiryRefund)
+// before trying again with a new request ID; retrying with the same request
+// ID is always safe.
+//
+// It is false for a signed F result (a definite refusal) and for a call
+// none of whose attempts can have reached Antom (a context done before
+// sending, a failed DNS lookup, a refused connection, a failed TLS
+// handshake): nothing was processed.
 func IsUnknown(err error) bool {
 	var e *Error
 	return errors.As(err, &e) && e.unknown
@@ -122,19 +141,4 @@ func apiName(path string) string {
 		return "request"
 	}
 	return path
-}
-
-const bodyPrefixLen = 200
-
-// bodyPrefix returns at most bodyPrefixLen bytes of body, cut on a rune
-// boundary, for error messages about bodies that could not be used.
-func bodyPrefix(body []byte) string {
-	if len(body) > bodyPrefixLen {
-		body = body[:bodyPrefixLen]
-		for len(body) > 0 && !utf8.Valid(body) {
-			body = body[:len(body)-1]
-		}
-		return strings.TrimSpace(string(body)) + "…"
-	}
-	return strings.TrimSpace(string(body))
 }

@@ -128,11 +128,12 @@ func ExampleClient_Refund() {
 		// not signed): retry with the same RefundRequestID, or ask with
 		// InquiryRefund. Never refund again under a new ID before knowing.
 		fmt.Println("unknown; inquire:", err)
-	case errors.As(err, &e):
-		// A signed F result: Antom refused this refund.
+	case errors.As(err, &e) && e.Result.ResultStatus == alipay.ResultStatusFail:
+		// A signed F result (IsUnknown is false only for answers Antom
+		// signed): Antom refused this refund.
 		fmt.Println("refused:", e.Result.ResultCode, e.Result.ResultMessage)
 	case err != nil:
-		log.Fatal(err) // invalid request, nothing was sent
+		log.Fatal(err) // invalid request, or it never reached Antom: nothing was processed
 	default:
 		fmt.Println(resp.Result.ResultCode, resp.RefundAmount)
 	}

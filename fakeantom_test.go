@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jarcoal/httpmock"
 )
@@ -17,9 +18,9 @@ import (
 // for, so clients call the production /ams/api/ paths.
 const fakeAntomClientID = "5YBZ1N2Q3R4S5T6U"
 
-// fakeAntomResponseTime is the Response-Time of every answer, in the ISO 8601
-// form Antom uses.
-const fakeAntomResponseTime = "2024-01-15T01:20:46-08:00"
+// fakeAntomResponseTime is the Response-Time of an answer: now, in the ISO
+// 8601 form Antom uses (a fixed time would be refused as stale).
+func fakeAntomResponseTime() string { return time.Now().Format("2006-01-02T15:04:05-07:00") }
 
 // fakeAntom answers AMS calls to EndpointAsia through an httpmock transport,
 // in process: nothing leaves the test. Each call gets the next queued body,
@@ -27,7 +28,7 @@ const fakeAntomResponseTime = "2024-01-15T01:20:46-08:00"
 // testdata/antom_private_pkcs8.pem:
 //
 //	Signature:     SignatureHeader{...}.Encode() over SignContent("POST", uri, clientID, Response-Time, body)
-//	Response-Time: fakeAntomResponseTime
+//	Response-Time: fakeAntomResponseTime()
 //	Client-Id:     the client ID
 //
 // It records each call and checks the request's own signature with
@@ -185,14 +186,15 @@ func (f *fakeAntom) respond(r *http.Request) (*http.Response, error) {
 	}
 	resp := httpmock.NewStringResponse(rep.status, rep.body)
 	resp.Request = r
+	respTime := fakeAntomResponseTime()
 	if !rep.unsigned {
-		sig, err := antomSignature(f.signer, uri, f.ClientID, fakeAntomResponseTime, rep.body)
+		sig, err := antomSignature(f.signer, uri, f.ClientID, respTime, rep.body)
 		if err != nil {
 			return nil, err
 		}
 		resp.Header.Set("Signature", sig)
 	}
-	resp.Header.Set("Response-Time", fakeAntomResponseTime)
+	resp.Header.Set("Response-Time", respTime)
 	resp.Header.Set("Client-Id", f.ClientID)
 	resp.Header.Set("Content-Type", "application/json; charset=UTF-8")
 	return resp, nil

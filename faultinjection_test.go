@@ -38,6 +38,8 @@ var faultNames = map[alipaytest.FaultKind]string{
 	alipaytest.Status502HTML:    "HTTP 502 HTML",
 	alipaytest.UnknownException: "U UNKNOWN_EXCEPTION",
 	alipaytest.Delay:            "slow answer past the attempt timeout",
+	alipaytest.ForgedFail:       "forged unsigned F after processing",
+	alipaytest.ReplaySigned:     "signed answer replayed after processing",
 	alipaytest.Duplicate:        "notification delivered twice",
 	alipaytest.OutOfOrder:       "notification out of order",
 	alipaytest.DropNotification: "notification lost on the way",
@@ -71,6 +73,10 @@ func (p *faultPlan) hook(api string) alipaytest.Fault {
 			f.Kind = alipaytest.UnknownException
 		case x < 0.145:
 			f = alipaytest.Fault{Kind: alipaytest.Delay, Delay: slowAnswer}
+		case x < 0.175:
+			f.Kind = alipaytest.ForgedFail
+		case x < 0.205:
+			f.Kind = alipaytest.ReplaySigned
 		}
 	}
 	if f.Kind != alipaytest.NoFault {
@@ -250,7 +256,7 @@ func TestFaultInjection(t *testing.T) {
 	} else {
 		t.Log("\n" + report) // shown if the test fails
 	}
-	for _, k := range []alipaytest.FaultKind{alipaytest.DropResponse, alipaytest.Status500, alipaytest.Status502HTML, alipaytest.UnknownException, alipaytest.Duplicate, alipaytest.DropNotification} {
+	for _, k := range []alipaytest.FaultKind{alipaytest.DropResponse, alipaytest.Status500, alipaytest.Status502HTML, alipaytest.UnknownException, alipaytest.ForgedFail, alipaytest.ReplaySigned, alipaytest.Duplicate, alipaytest.DropNotification} {
 		assert.Positive(t, plan.counts[faultNames[k]], "fault %q was injected", faultNames[k])
 	}
 }
@@ -284,7 +290,7 @@ func runFlow(ctx context.Context, t *testing.T, c *alipay.Client, srv *alipaytes
 		switch {
 		case err == nil:
 			paymentID = inq.PaymentID
-		case errors.As(err, &e) && e.Result.ResultCode == alipay.ResultCodeOrderNotExist:
+		case errors.As(err, &e) && !alipay.IsUnknown(err) && e.Result.ResultCode == alipay.ResultCodeOrderNotExist:
 			// not created: resend the same request
 		default:
 			require.True(t, alipay.IsUnknown(err), "%s: inquiry: %v", r.id, err)

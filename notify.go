@@ -102,26 +102,18 @@ func (c *Client) VerifyNotification(method, uri string, h http.Header, body []by
 	if uri == "" {
 		return nil, errors.New("alipay: VerifyNotification: empty URI; pass the path Antom called, e.g. /alipay/notify")
 	}
-	sigValue := notifyHeader(h, "Signature")
-	if sigValue == "" {
-		return nil, fmt.Errorf("%w: notification has no Signature header", ErrMalformedSignature)
-	}
-	sig, err := ParseSignatureHeader(sigValue)
+	reqTime, err := c.verifySigned(&signedMessage{
+		kind:            "notification",
+		method:          method,
+		uri:             uri,
+		header:          h,
+		timeHeader:      "Request-Time",
+		body:            body,
+		requireClientID: true,
+		pathFallback:    true,
+		hint:            "that the URI is the public path Antom called (see WithNotificationURI)",
+	})
 	if err != nil {
-		return nil, err
-	}
-	clientID := notifyHeader(h, "Client-Id")
-	switch {
-	case clientID == "":
-		return nil, fmt.Errorf("%w: notification has no Client-Id header", ErrBadSignature)
-	case clientID != c.clientID:
-		return nil, fmt.Errorf("%w: notification Client-Id %q is not this client's %q", ErrBadSignature, truncate(clientID, 64), c.clientID)
-	}
-	reqTime := notifyHeader(h, "Request-Time")
-	if reqTime == "" {
-		return nil, fmt.Errorf("%w: notification has no Request-Time header", ErrBadSignature)
-	}
-	if err := c.notifyVerify(method, uri, reqTime, body, sig.Signature); err != nil {
 		return nil, err
 	}
 	if err := c.notifyCheckTime(reqTime); err != nil {
@@ -133,26 +125,6 @@ func (c *Client) VerifyNotification(method, uri string, h http.Header, body []by
 	}
 	n.RequestTime = reqTime
 	return n, nil
-}
-
-// notifyVerify checks sig over the content for uri and, when uri has a
-// query, for its path alone.
-func (c *Client) notifyVerify(method, uri, reqTime string, body, sig []byte) error {
-	err := c.verifier.Verify(SignContent(method, uri, c.clientID, reqTime, body), sig)
-	if err == nil {
-		return nil
-	}
-	if path, _, ok := strings.Cut(uri, "?"); ok && path != "" {
-		if c.verifier.Verify(SignContent(method, path, c.clientID, reqTime, body), sig) == nil {
-			return nil
-		}
-	}
-	msg := fmt.Sprintf("over %q with Request-Time %q and a %d-byte body: check that Antom's public key is the one for client ID %s and that the URI is the public path Antom called (see WithNotificationURI)",
-		method+" "+truncate(uri, 256), truncate(reqTime, 40), len(body), c.clientID)
-	if errors.Is(err, ErrBadSignature) {
-		return fmt.Errorf("%w %s", ErrBadSignature, msg)
-	}
-	return fmt.Errorf("%w %s: %w", ErrBadSignature, msg, err)
 }
 
 // notifyCheckTime applies the replay window (WithNotificationTolerance).
@@ -219,20 +191,6 @@ func (c *Client) notifyURI(r *http.Request) string {
 		return r.URL.RequestURI()
 	}
 	return "/"
-}
-
-// notifyHeader returns the first value of the header name, also when h was
-// filled with non-canonical keys by a framework other than net/http.
-func notifyHeader(h http.Header, name string) string {
-	if v := h.Get(name); v != "" {
-		return v
-	}
-	for k, vs := range h {
-		if len(vs) > 0 && strings.EqualFold(k, name) {
-			return vs[0]
-		}
-	}
-	return ""
 }
 
 // notifyDecode decodes a verified body.

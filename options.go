@@ -26,6 +26,7 @@ type settings struct {
 	agentToken      string
 	notify          notifyConfig
 	now             func() time.Time // WithClock (clock.go)
+	respTolerance   time.Duration
 }
 
 // WithPrivateKey sets the merchant's RSA private key: PKCS #8 or PKCS #1, PEM
@@ -58,15 +59,29 @@ func WithEndpoint(baseURL string) Option { return func(s *settings) { s.endpoint
 func WithSandbox(on bool) Option { return func(s *settings) { s.sandbox = &on } }
 
 // WithHTTPClient sets the HTTP client whose transport (and connection pool)
-// every call uses. If its Timeout is zero or longer than the per-attempt
-// timeout (WithAttemptTimeout), the client is copied and given the
-// per-attempt timeout; the transport is shared, never replaced.
+// every call uses. The client is copied, never modified: the copy follows no
+// redirects (a 3xx fails the call) and never closes the transport's idle
+// connections (so one failed call does not cost every later call, and every
+// other user of the transport, a new TLS handshake). Each attempt is bounded
+// by the per-attempt timeout (WithAttemptTimeout) as well as by the client's
+// own Timeout, if it has one. The transport is shared, never replaced.
 func WithHTTPClient(hc *http.Client) Option { return func(s *settings) { s.httpClient = hc } }
 
 // WithAttemptTimeout bounds each HTTP attempt (default DefaultAttemptTimeout).
 // The caller's context still bounds the whole call, retries included.
 func WithAttemptTimeout(d time.Duration) Option {
 	return func(s *settings) { s.attemptTimeout = d }
+}
+
+// WithResponseTimeTolerance sets how far a signed answer's Response-Time may
+// lie before the call began or after its answer arrived (default
+// DefaultResponseTimeTolerance). An answer outside that window, or whose
+// Response-Time is not a time, is refused with an error wrapping
+// ErrStaleResponse, for which IsUnknown is true: it may be a genuine answer
+// recorded earlier and replayed. Widen it only for a clock known to be off;
+// d < 0 turns the check off and 0 restores the default.
+func WithResponseTimeTolerance(d time.Duration) Option {
+	return func(s *settings) { s.respTolerance = d }
 }
 
 // WithRetry sets the retry policy; WithRetry(NoRetry) turns retries off.

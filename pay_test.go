@@ -194,7 +194,7 @@ func TestPaymentAPIsUnsignedFailure(t *testing.T) {
 			require.ErrorAs(t, err, &e)
 			assert.True(t, e.Unverified)
 			assert.Equal(t, ResultCodeInvalidSignature, e.Result.ResultCode)
-			assert.False(t, IsUnknown(err))
+			assert.True(t, IsUnknown(err), "an unsigned F is never a refusal")
 		})
 	}
 }

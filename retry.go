@@ -1,28 +1,33 @@
 package alipay
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptrace"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/xborderpay/alipay/internal/httpx"
 )
 
 // RetryPolicy says how often and how patiently a call is retried.
 //
 // Retried: transport errors and timeouts, HTTP 429 and 5xx, and U results
 // other than the in-process codes (UNKNOWN_EXCEPTION,
-// REQUEST_TRAFFIC_EXCEED_LIMIT). Each attempt sends the same body (so the same
+// REQUEST_TRAFFIC_EXCEED_LIMIT), signed or not: an unsigned answer never
+// ends a call as an outcome, but resending the same request is always safe. Each attempt sends the same body (so the same
 // paymentRequestId or refundRequestId, which Antom treats idempotently),
 // signed again with a fresh Request-Time. Never retried: F results, in-process
-// codes, a cancelled context, or anything once the caller's deadline leaves no
-// room for another attempt. The SDK never invents a new request ID.
+// codes, redirects, answers that are signed but do not verify or do not answer
+// this request (see Client.Do), a cancelled context, or anything once the
+// caller's deadline leaves no room for another attempt. The SDK never invents
+// a new request ID.
 type RetryPolicy struct {
 	MaxAttempts int           // attempts in all, the first included; 1 means no retry
 	MinBackoff  time.Duration // wait before the first retry (then doubling, with jitter)
@@ -51,13 +56,30 @@ func (p RetryPolicy) validate() error {
 }
 
 // callState travels in the request context so that the shared retry client
-// can re-sign, count attempts and remember throttling per call.
+// can re-sign, count attempts, remember throttling and keep each attempt's
+// outcome per call.
 type callState struct {
+	// context.Context is the caller's context: the state is the context
+	// every attempt is made with (see Value), which costs no allocation.
+	context.Context
+
 	uri       string
 	body      []byte
+	ids       requestIDs // the IDs the request names, for the binding
+	start     time.Time  // c.now() when the call began, for freshness
 	attempts  int
 	throttled bool
-	start     time.Time
+
+	delivery httpx.Delivery
+	traced   atomic.Bool // the transport reported GetConn (it is net/http's)
+
+	last     attempt // the outcome of the latest attempt
+	examined bool
+
+	// In the same allocation as the state: the trace, and the body of
+	// the current attempt.
+	trace     httptrace.ClientTrace
+	timedBody timedBody
 }
 
 type callStateKey struct{}
@@ -67,72 +89,63 @@ func stateOf(ctx context.Context) *callState {
 	return st
 }
 
-func (c *Client) newRetryClient(hc *http.Client, attemptTimeout time.Duration) *retryablehttp.Client {
-	if hc == nil {
-		hc = defaultHTTPClient()
+// Value makes st findable from the context of every attempt.
+func (st *callState) Value(key any) any {
+	if key == (callStateKey{}) {
+		return st
 	}
-	if attemptTimeout <= 0 {
-		attemptTimeout = DefaultAttemptTimeout
-	}
-	if hc.Timeout == 0 || hc.Timeout > attemptTimeout {
-		copied := *hc
-		copied.Timeout = attemptTimeout
-		hc = &copied
-	}
-	return &retryablehttp.Client{
-		HTTPClient:     hc,
-		Logger:         nil, // the SDK logs through slog itself, without secrets
-		RetryWaitMin:   c.retry.MinBackoff,
-		RetryWaitMax:   c.retry.MaxBackoff,
-		RetryMax:       c.retry.MaxAttempts - 1,
-		CheckRetry:     c.checkRetry,
-		Backoff:        c.backoff,
-		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
-		PrepareRetry:   c.prepareRetry,
-		RequestLogHook: c.logAttempt,
-	}
+	return st.Context.Value(key)
 }
 
-// checkRetry decides after each attempt. It peeks at a 200 body for a U
-// result without consuming it.
+// attach makes st a context over ctx, with the trace that records whether
+// an attempt's request was written (httpx.Delivery) and whether the
+// transport reports such things at all.
+func (st *callState) attach(ctx context.Context) context.Context {
+	st.Context = ctx
+	st.trace.GetConn = st.getConn
+	st.trace.WroteHeaders = st.delivery.MarkReached
+	return httptrace.WithClientTrace(st, &st.trace)
+}
+
+func (st *callState) getConn(string) { st.traced.Store(true) }
+
+func (c *Client) newRetryClient(hc *http.Client, perAttempt time.Duration) *retryablehttp.Client {
+	if hc == nil {
+		hc = httpx.NewPooledClient(32)
+	}
+	if perAttempt <= 0 {
+		perAttempt = DefaultAttemptTimeout
+	}
+	// The attempt timeout wraps the caller's transport, under Harden's
+	// wrapper; the caller's client and transport are never modified.
+	timed := *hc
+	rt := timed.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	timed.Transport = attemptTimeout{rt: rt, d: perAttempt}
+	return httpx.NewRetryClient(httpx.Harden(&timed, 0), httpx.RetryConfig{
+		MaxAttempts:    c.retry.MaxAttempts,
+		MinBackoff:     c.retry.MinBackoff,
+		MaxBackoff:     c.retry.MaxBackoff,
+		CheckRetry:     c.checkRetry,
+		Backoff:        c.backoff,
+		PrepareRetry:   c.prepareRetry,
+		RequestLogHook: c.logAttempt,
+	})
+}
+
+// checkRetry examines each attempt's answer once (see examine), keeps the
+// outcome for Do, and decides whether to try again.
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Err() != nil {
-		return false, ctx.Err()
-	}
 	st := stateOf(ctx)
-	retry := false
-	switch {
-	case err != nil:
-		ok, perr := retryablehttp.DefaultRetryPolicy(ctx, resp, err)
-		if perr != nil || !ok {
-			return false, nil
-		}
-		retry = true
-	case resp.StatusCode == http.StatusTooManyRequests:
-		retry = true
-		if st != nil {
-			st.throttled = true
-		}
-	case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented:
-		retry = true
-	default:
-		result, ok, readErr := peekResult(resp)
-		if readErr != nil {
-			if ctx.Err() != nil {
-				return false, nil // the caller's context ended mid-body: no retry
-			}
-			retry = true // the attempt timed out or the connection broke mid-body
-			break
-		}
-		if ok && result.ResultStatus == ResultStatusUnknown && !result.inProcess() {
-			retry = true
-			if result.ResultCode == ResultCodeRequestTrafficExceedLimit && st != nil {
-				st.throttled = true
-			}
-		}
+	if st == nil {
+		return false, errors.New("alipay: internal: attempt without call state")
 	}
-	if retry && !c.roomForRetry(ctx, st) {
-		return false, nil
+	a, retry := c.examine(ctx, st, resp, err)
+	st.last, st.examined = a, true
+	if retry && (ctx.Err() != nil || !c.roomForRetry(ctx, st)) {
+		retry = false
 	}
 	return retry, nil
 }
@@ -150,29 +163,6 @@ func (c *Client) roomForRetry(ctx context.Context, st *callState) bool {
 	}
 	return time.Until(deadline) > wait
 }
-
-// peekResult reads the body (bounded) and puts it back for the caller,
-// followed by the read error if there was one, then decodes just the result
-// envelope. readErr reports a body that could not be read in full.
-func peekResult(resp *http.Response) (result Result, ok bool, readErr error) {
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
-	resp.Body.Close()
-	if err != nil {
-		resp.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{err}))
-		return Result{}, false, err
-	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	if len(body) > maxResponseBytes {
-		return Result{}, false, nil // Do refuses it after the attempt
-	}
-	result, ok = decodeResult(body)
-	return result, ok, nil
-}
-
-// errReader replays a read error after a peeked body.
-type errReader struct{ err error }
-
-func (r errReader) Read([]byte) (int, error) { return 0, r.err }
 
 // backoff waits MinBackoff·2^n with equal jitter, capped at MaxBackoff; after
 // throttling (429 or REQUEST_TRAFFIC_EXCEED_LIMIT) it waits throttleFactor

@@ -58,8 +58,10 @@ func ParseSignatureHeader(v string) (SignatureHeader, error) {
 		return h, fmt.Errorf("%w: Signature header is empty", ErrMalformedSignature)
 	}
 	var sigValue string
-	seen := map[string]bool{}
-	for i, part := range strings.Split(v, ",") {
+	var seenAlg, seenKV, seenSig bool
+	for i, rest := 0, v; rest != ""; i++ {
+		var part string
+		part, rest, _ = strings.Cut(rest, ",")
 		part = strings.TrimSpace(part)
 		if part == "" {
 			continue
@@ -68,28 +70,36 @@ func ParseSignatureHeader(v string) (SignatureHeader, error) {
 		if !ok {
 			return h, fmt.Errorf("%w: Signature header part %d is not key=value", ErrMalformedSignature, i+1)
 		}
-		key = strings.ToLower(strings.TrimSpace(key))
+		key = strings.TrimSpace(key)
 		val = strings.TrimSpace(val)
-		switch key {
-		case "algorithm", "keyversion", "signature":
-			if seen[key] {
-				return h, fmt.Errorf("%w: Signature header repeats %q", ErrMalformedSignature, key)
-			}
-			seen[key] = true
+		var seen *bool
+		switch {
+		case strings.EqualFold(key, "algorithm"):
+			seen = &seenAlg
+		case strings.EqualFold(key, "keyVersion"):
+			seen = &seenKV
+		case strings.EqualFold(key, "signature"):
+			seen = &seenSig
+		default:
+			continue // an unknown extra key
 		}
-		switch key {
-		case "algorithm":
+		if *seen {
+			return h, fmt.Errorf("%w: Signature header repeats %q", ErrMalformedSignature, strings.ToLower(key))
+		}
+		*seen = true
+		switch seen {
+		case &seenAlg:
 			if !strings.EqualFold(val, AlgorithmRSA256) {
 				return h, fmt.Errorf("%w: Signature header algorithm %q is not supported; Antom uses RSA256", ErrMalformedSignature, truncate(val, 16))
 			}
 			h.Algorithm = AlgorithmRSA256
-		case "keyversion":
+		case &seenKV:
 			h.KeyVersion = val
-		case "signature":
+		default:
 			sigValue = val
 		}
 	}
-	if !seen["algorithm"] {
+	if !seenAlg {
 		return h, fmt.Errorf("%w: Signature header has no algorithm", ErrMalformedSignature)
 	}
 	if sigValue == "" {

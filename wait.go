@@ -40,10 +40,16 @@ type WaitOptions struct {
 //   - Any other unknown outcome (a U result after the client's retries, a
 //     timeout, a transport failure) keeps waiting: an inquiry changes
 //     nothing, so asking again is always safe.
+//   - An inquiry that did not reach Antom (a failed DNS lookup, a refused
+//     connection) keeps waiting too.
+//   - An unsigned answer keeps waiting, whatever result it claims: anyone
+//     on the path could have written it. So does a signed answer to another
+//     request or a stale one (ErrResponseMismatch, ErrStaleResponse): it is
+//     never taken as this payment's status.
 //   - A response whose signature does not verify ends the wait with that
-//     error: it points at a key or proxy problem that polling cannot fix.
-//     So does an answer that verifies but does not decode.
-//   - An F result ends the wait with its *Error, including ORDER_NOT_EXIST
+//     (unknown) error: it points at a key or proxy problem that polling
+//     cannot fix. So does an answer that verifies but does not decode.
+//   - A signed F result ends the wait with its *Error, including ORDER_NOT_EXIST
 //     (Antom has no such payment: the Pay call never arrived or used
 //     another ID), since only the caller knows whether to pay again.
 //
@@ -99,12 +105,22 @@ func (c *Client) WaitForPayment(ctx context.Context, r *InquiryPaymentRequest, o
 	}
 }
 
-// waitPollable reports whether err is an unknown outcome that another
-// inquiry may resolve: not a signature problem, nor an accepted answer that
-// did not decode, which asking again would only repeat.
+// waitPollable reports whether err is an outcome that another inquiry may
+// resolve: an unknown one, or an inquiry that never reached Antom. Not a
+// signature problem, nor an accepted answer that did not decode: asking
+// again would only repeat them. An unsigned answer, an answer to another
+// request and a stale one are pollable whatever they claim: none is
+// Antom's word on this payment, and the next inquiry may be answered
+// truly.
 func waitPollable(err error) bool {
 	var e *Error
-	if !errors.As(err, &e) || !e.unknown || errors.Is(err, ErrBadSignature) || errors.Is(err, ErrMalformedSignature) {
+	switch {
+	case !errors.As(err, &e):
+		return false
+	case e.undelivered, e.Unverified, errors.Is(err, ErrUnsignedResponse),
+		errors.Is(err, ErrResponseMismatch), errors.Is(err, ErrStaleResponse):
+		return true
+	case !e.unknown, errors.Is(err, ErrBadSignature), errors.Is(err, ErrMalformedSignature):
 		return false
 	}
 	return e.Result.ResultStatus != ResultStatusSuccess && !e.Result.inProcess()

@@ -30,6 +30,18 @@ const (
 	// MissingSignature processes the request and answers without a
 	// Signature header.
 	MissingSignature
+	// ForgedFail processes the request, then answers an unsigned F, as an
+	// attacker on the path would to make the merchant pay or refund again:
+	// ORDER_NOT_EXIST for inquiries, PROCESS_FAIL otherwise. A client must
+	// not take it as a refusal.
+	ForgedFail
+	// ReplaySigned processes the request, then answers with the signed
+	// success answer the server last sent for the same API, to whichever
+	// request that was, as a replaying proxy would; before the first such
+	// answer it answers normally. Its signature verifies; a client must
+	// notice that it answers another request (or, for the same request,
+	// that it is stale).
+	ReplaySigned
 )
 
 // Faults for notifications (the API name is "notifyPayment", "notifyRefund"

@@ -30,6 +30,8 @@ func TestAPIFaultsOnTheWire(t *testing.T) {
 		{"missing signature", Fault{Kind: MissingSignature}, http.StatusOK, jsonType, "SUCCESS", "unsigned", true},
 		{"delay", Fault{Kind: Delay, Delay: time.Millisecond}, http.StatusOK, jsonType, "SUCCESS", "", true},
 		{"a notification fault is ignored", Fault{Kind: Duplicate}, http.StatusOK, jsonType, "SUCCESS", "", true},
+		{"forged unsigned F", Fault{Kind: ForgedFail}, http.StatusOK, jsonType, "PROCESS_FAIL", "unsigned", true},
+		{"replay before any success answer", Fault{Kind: ReplaySigned}, http.StatusOK, jsonType, "SUCCESS", "", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, _, c := newFakeServer(t)
@@ -69,4 +71,27 @@ func TestDropResponseProcessesThenHangsUp(t *testing.T) {
 
 	c.post("refund", body).expect(t, "S", "SUCCESS")
 	assert.Equal(t, 1, srv.Refunds("d-r"))
+}
+
+func TestReplaySignedAnswersWithAnotherRequestsAnswer(t *testing.T) {
+	srv, _, c := newFakeServer(t)
+	pid := c.post("pay", payBody("r-pay", "WEB")).expect(t, "U", "PAYMENT_IN_PROCESS").str("paymentId")
+	require.NoError(t, srv.CompletePayment("r-pay"))
+	first := c.post("refund", refundBody("r-1", pid, "100")).expect(t, "S", "SUCCESS")
+
+	srv.InjectFault(APIRefund, Fault{Kind: ReplaySigned})
+	r := c.post("refund", refundBody("r-2", pid, "100"))
+	assert.Equal(t, first.Body, r.Body, "the earlier answer, byte for byte")
+	assert.Empty(t, r.Invalid, "its signature still verifies")
+	assert.Equal(t, "r-1", r.str("refundRequestId"))
+	assert.Equal(t, 1, srv.Refunds("r-2"), "the request was processed behind the replay")
+}
+
+func TestForgedFailOnInquiryIsOrderNotExist(t *testing.T) {
+	srv, _, c := newFakeServer(t)
+	c.post("pay", payBody("i-pay", "WEB")).expect(t, "U", "PAYMENT_IN_PROCESS")
+	srv.InjectFault(APIInquiryPayment, Fault{Kind: ForgedFail})
+	r := c.post("inquiryPayment", map[string]any{"paymentRequestId": "i-pay"})
+	assert.Equal(t, "ORDER_NOT_EXIST", r.Result["resultCode"])
+	assert.Equal(t, "unsigned", r.Invalid)
 }

@@ -1,6 +1,7 @@
 package alipaytest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -111,6 +112,19 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 
 	resp, e := apiHandlers[api](s, body)
+	switch {
+	case f.Kind == ForgedFail:
+		code := "PROCESS_FAIL"
+		if strings.HasPrefix(api, "inquiry") {
+			code = "ORDER_NOT_EXIST"
+		}
+		writeJSON(w, http.StatusOK, fail(code, "Forged by a fault: this answer is not signed.").response())
+		return
+	case f.Kind == ReplaySigned:
+		if s.replay(w, api) {
+			return
+		}
+	}
 	if e != nil {
 		s.writeSigned(w, r, clientID, http.StatusOK, e.response(), f)
 		return
@@ -175,6 +189,9 @@ func (s *Server) writeSigned(w http.ResponseWriter, r *http.Request, clientID st
 			sig[len(sig)/2] ^= 0xff
 		}
 		h.Set("Signature", alipay.SignatureHeader{Algorithm: alipay.AlgorithmRSA256, KeyVersion: alipay.DefaultKeyVersion, Signature: sig}.Encode())
+		if api, ok := apiName(r.URL.Path); ok && status == http.StatusOK && f.Kind == NoFault && bytes.Contains(body, []byte(`"resultStatus":"S"`)) {
+			s.record(api, h.Clone(), body)
+		}
 	}
 	w.WriteHeader(status)
 	w.Write(body)

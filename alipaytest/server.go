@@ -57,6 +57,7 @@ type Server struct {
 	notifications []*notification
 	deliveries    []Delivery
 	faults        []queuedFault
+	replays       map[string]signedAnswer // by API, for ReplaySigned
 
 	wake chan struct{}
 	stop context.CancelFunc

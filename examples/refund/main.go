@@ -135,10 +135,15 @@ func refunds(ctx context.Context, w io.Writer, c *alipay.Client, srv *alipaytest
 		fmt.Fprintf(w, "   refunds the gateway made under %s: %d\n", second.RefundRequestID, srv.Refunds(second.RefundRequestID))
 	}
 
-	// 5. More than is left: refused, with a reason to show.
+	// 5. More than is left: refused, with a reason to show. Only a signed
+	// F is a refusal: an unknown outcome (an unsigned F included, which
+	// anyone on the path could have written) is retried with the same
+	// refundRequestId or inquired, never sent again under a new ID.
 	_, err = c.Refund(ctx, &alipay.RefundRequest{RefundRequestID: "refund-" + newID(), PaymentID: paid.PaymentID, RefundAmount: mustUSD("10.00")})
 	var e *alipay.Error
 	switch {
+	case alipay.IsUnknown(err):
+		return fmt.Errorf("refund: outcome unknown, inquire before anything else: %w", err)
 	case errors.As(err, &e) && e.Result.ResultCode != "":
 		fmt.Fprintf(w, "5. refund USD 10.00 more: refused: %s %s\n", e.Result.ResultStatus, e.Result.ResultCode)
 	case err != nil:
