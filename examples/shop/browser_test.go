@@ -92,6 +92,18 @@ func TestBrowserCheckout(t *testing.T) {
 	assert.True(t, strings.HasPrefix(qrSrc, "data:image/png;base64,"), qrSrc)
 	assert.True(t, strings.HasPrefix(cashierURL, fake.URL+"/cashier/"), cashierURL)
 	assert.True(t, strings.HasPrefix(resultURL, lb.srv.URL+"/orders/"), resultURL)
+	// The result page never trusts the return URL: it shows "waiting"
+	// until the notification or its own inquiry (at most one every few
+	// seconds) has confirmed the payment, and refreshes itself. Reload it
+	// as that refresh would, until it says so.
+	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(status, "Paid. Thank you!") && time.Now().Before(deadline); {
+		time.Sleep(500 * time.Millisecond)
+		require.NoError(t, chromedp.Run(browser,
+			chromedp.Reload(),
+			chromedp.WaitVisible("#order-status", chromedp.ByID),
+			chromedp.Text("#order-status", &status, chromedp.ByID),
+		))
+	}
 	assert.Contains(t, status, "Paid. Thank you!")
 	eventually(t, 10*time.Second, func() bool { return settled(t, in.db, fake) }, "settled")
 	checkAgainstAntom(t, in.Shop, fake)
