@@ -16,7 +16,7 @@ func modelsMarshal(t *testing.T, v any) string {
 	return string(b)
 }
 
-// Each request type marshals to the spec's request example: field names and
+// Each request type marshals to Antom's documented request example: field names and
 // nesting exact, nothing else present.
 func TestRequestsMarshalToSpecExamples(t *testing.T) {
 	tests := []struct {
@@ -138,8 +138,8 @@ func modelsDecode[T any](t *testing.T, body string) *T {
 	return &v
 }
 
-// Each response example in the spec decodes to the expected values, with
-// datetimes in every offset form the spec shows.
+// Each response example of Antom's documentation decodes to the expected values, with
+// datetimes in every offset form the documentation shows.
 func TestPayResponseDecodesSpecWebSample(t *testing.T) {
 	const sample = `{
 	  "normalUrl": "https://open-sea.alipayplus.com/api/open/v1/ac/cashier/self/codevalue/checkout.htm?codeValue=https%3A%2F%2Fglobal.alipay.com%2F2810",
