@@ -37,7 +37,7 @@ import (
 // Version is this SDK's version, sent in the User-Agent header.
 const Version = "0.1.0"
 
-// Antom's API hosts (docs/protocol/ams.md §1.2). Use the one Antom assigned to your account;
+// Antom's API hosts (https://docs.antom.com/ac/ams/api_fund). Use the one Antom assigned to your account;
 // the "accelerated" global hosts are the recommended ones.
 const (
 	// EndpointNorthAmericaUS serves merchants registered in the United States.

@@ -9,7 +9,7 @@ const (
 	// ReportUnknown: the header matches none of the reports below.
 	ReportUnknown ReportKind = ""
 	// ReportTransactionDetails: every successful transaction of day T,
-	// generated on T+1 (docs/protocol/ams.md §6).
+	// generated on T+1 (https://docs.antom.com/ac/reconcile/transaction_details).
 	ReportTransactionDetails ReportKind = "TRANSACTION_DETAILS"
 	// ReportSettlementDetails: every transaction of one settlement batch with
 	// its settlement amount and fees.

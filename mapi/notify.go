@@ -52,7 +52,7 @@ type Notification struct {
 // Get returns a field by name ("" when absent).
 func (n *Notification) Get(name string) string { return n.Fields[name] }
 
-// TradeNotification is a payment notification (docs/protocol/mapi.md §4). Amounts are the
+// TradeNotification is a payment notification (https://docs.antom.com/ac/web/async). Amounts are the
 // decimal strings Alipay sent.
 type TradeNotification struct {
 	Notification
@@ -68,7 +68,7 @@ type TradeNotification struct {
 	GmtPayment  time.Time // zero when absent
 }
 
-// RefundNotification is an asynchronous forex_refund result (docs/protocol/mapi.md §3.3).
+// RefundNotification is an asynchronous forex_refund result (https://docs.antom.com/ac/global/forex_refund).
 type RefundNotification struct {
 	Notification
 	OutTradeNo   string

@@ -295,7 +295,7 @@ func checkItBPay(s string) error {
 }
 
 // AppOrderString validates o and returns the signed order string to hand
-// to the Alipay app SDK: the sorted quoted pre-sign string (docs/protocol/mapi.md §2.3),
+// to the Alipay app SDK: the sorted quoted pre-sign string (https://docs.antom.com/ac/app/pre_sign),
 // then &sign="<URL-encoded Base64 signature>"&sign_type="RSA".
 func (c *Client) AppOrderString(o *AppOrder) (string, error) {
 	p, err := o.params(c.partner, c.seller)

@@ -76,7 +76,7 @@ func PreSignString(params map[string]string) string {
 }
 
 // QuotedPreSignString returns the quoted form the App order string is
-// signed over (docs/protocol/mapi.md §2.3): the same selection and order as PreSignString,
+// signed over (https://docs.antom.com/ac/app/pre_sign): the same selection and order as PreSignString,
 // each pair written name="value". Values are not escaped: a JSON value
 // keeps its inner quotes, as in Alipay's own example.
 func QuotedPreSignString(params map[string]string) string {
