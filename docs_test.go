@@ -21,28 +21,35 @@ import (
 // docs/protocol, never documents that are not shipped. The patterns are
 // written with [ ] so that this file does not match itself.
 var forbiddenCitations = []*regexp.Regexp{
-	regexp.MustCompile(`(?i)\bspec[ ]*§`),
+	regexp.MustCompile(`(?i)\bspec[ ]*\x{a7}`),
 	regexp.MustCompile(`(?i)\bspec,?[ ]+(open|digest)`),
 	regexp.MustCompile(`(?i)\bopen[ ]questions?\b`),
 	regexp.MustCompile(`(?i)\b(specification|protocol|AMS|MAPI)[ ]digest`),
-	regexp.MustCompile(`(?i)\bdigest[ ]*§`),
+	regexp.MustCompile(`(?i)\bdigest[ ]*\x{a7}`),
 	regexp.MustCompile(`(?i)\bthe[ ]spec\b`),
 	regexp.MustCompile(`(?i)\bspec('s|/)`),
 	regexp.MustCompile(`\([ ]*spec\b`),
 	regexp.MustCompile(`(?i)antom[-]ams`),
 	regexp.MustCompile(`(?i)legacy[-]app[-]pay`),
 	regexp.MustCompile(`(?i)create[-]payment[-]session\.md`),
-	regexp.MustCompile(`\[(AMS|MAPI)\][ ]*§`),
+	regexp.MustCompile(`\[(AMS|MAPI)\][ ]*\x{a7}`),
 }
 
 // protocolCite finds a citation of a protocol note: docs/protocol/<note>.md,
 // or <note>.md inside docs/protocol itself. sectionRef reads the sections that
-// follow it: "§2.3", "§1.4–§1.6", "§1.6–1.9", "§2.3, §2.4 and §2.6".
+// follow it, as in docs/protocol/ams.md §2.3, §1.4–§1.6, §1.6–1.9 and §2.6.
+// standardCite is a section of a public standard (RFC 9110 §5.1). A section
+// sign anywhere else names no document a user has, except inside a note,
+// where it refers to the note itself.
 var (
 	protocolCite = regexp.MustCompile(`(?:^|[^\w/.-])(docs/protocol/[\w.-]+?|ams|mapi|payment-session)\.md\b`)
-	sectionRef   = regexp.MustCompile(`^(?:\s*,?\s*(?:and\s+)?)§(\d+(?:\.\d+)*)(?:\s*[–-]\s*§?(\d+(?:\.\d+)*))?`)
+	sectionRef   = regexp.MustCompile(`^(?:\s*,?\s*(?:and\s+)?)\x{a7}(\d+(?:\.\d+)*)(?:\s*[–-]\s*\x{a7}?(\d+(?:\.\d+)*))?`)
+	standardCite = regexp.MustCompile(`\b(RFC|ISO|ISO/IEC|FIPS|X\.)[ ]?[\d-]+,?[ ]\x{a7}[\d.]+`)
 	noteHeading  = regexp.MustCompile(`(?m)^#{1,6}\s+(\d+(?:\.\d+)*)\.?\s`)
 )
+
+// sectionSign is spelled out so that this file holds none outside a citation.
+var sectionSign = string(rune(0xa7))
 
 // docText is the prose of one file: the comments and string literals of a
 // Go file, or a whole Markdown file.
@@ -124,6 +131,10 @@ func citationProblems(text, dir string, sections map[string]map[string]bool) []s
 		}
 	}
 	flat := strings.Join(strings.Fields(text), " ")
+	cited := []byte(flat) // flat with the section signs of citations blanked
+	for _, loc := range standardCite.FindAllStringIndex(flat, -1) {
+		copy(cited[loc[0]:loc[1]], strings.Repeat(" ", loc[1]-loc[0]))
+	}
 	for _, loc := range protocolCite.FindAllStringSubmatchIndex(flat, -1) {
 		name := flat[loc[2]:loc[3]] + ".md"
 		if !strings.HasPrefix(name, "docs/protocol/") {
@@ -135,20 +146,26 @@ func citationProblems(text, dir string, sections map[string]map[string]bool) []s
 		secs, ok := sections[name]
 		if !ok {
 			problems = append(problems, "cites "+name+", which does not exist")
-			continue
 		}
-		rest := flat[loc[1]:]
+		at := loc[1]
 		for {
-			m := sectionRef.FindStringSubmatch(rest)
+			m := sectionRef.FindStringSubmatch(flat[at:])
 			if m == nil {
 				break
 			}
 			for _, s := range m[1:] {
-				if s != "" && !secs[s] {
-					problems = append(problems, "cites "+name+" §"+s+", which has no such section")
+				if ok && s != "" && !secs[s] {
+					problems = append(problems, "cites "+name+" section "+s+", which has no such heading")
 				}
 			}
-			rest = rest[len(m[0]):]
+			copy(cited[at:at+len(m[0])], strings.Repeat(" ", len(m[0])))
+			at += len(m[0])
+		}
+	}
+	if filepath.ToSlash(dir) != "docs/protocol" {
+		for _, f := range strings.Split(string(cited), sectionSign)[1:] {
+			f, _, _ = strings.Cut(f, " ")
+			problems = append(problems, "cites section "+strconv.Quote(f)+" of no document shipped here")
 		}
 	}
 	return problems
@@ -179,7 +196,7 @@ func protocolSections(t *testing.T) map[string]map[string]bool {
 func TestDocsCiteOnlyShippedSources(t *testing.T) {
 	sections := protocolSections(t)
 	for _, sec := range []string{"1.4", "2.3", "5", "8.9"} {
-		require.True(t, sections["docs/protocol/ams.md"][sec], "docs/protocol/ams.md lacks §%s", sec)
+		require.True(t, sections["docs/protocol/ams.md"][sec], "docs/protocol/ams.md lacks section %s", sec)
 	}
 	for _, d := range repoDocs(t) {
 		for _, p := range citationProblems(d.text, filepath.Dir(d.path), sections) {
@@ -189,7 +206,8 @@ func TestDocsCiteOnlyShippedSources(t *testing.T) {
 }
 
 // TestCitationProblems shows that the check above catches what it must. The
-// texts are masked with ~ so that this file passes the check itself.
+// texts are masked (~ is dropped, $ stands for the section sign) so that
+// this file passes the check itself.
 func TestCitationProblems(t *testing.T) {
 	sections := map[string]map[string]bool{
 		"docs/protocol/ams.md": {"1": true, "1.4": true, "1.6": true, "1.9": true, "2.3": true, "5": true, "8.9": true},
@@ -198,26 +216,31 @@ func TestCitationProblems(t *testing.T) {
 		name, text, dir string
 		bad             int
 	}{
-		{"section symbol", "the body of pay (sp~ec §2.3)", ".", 2},
+		{"section symbol", "the body of pay (sp~ec $2.3)", ".", 3},
 		{"open-question", "not settled (sp~ec open qu~estion 9)", ".", 3},
-		{"digest file", "the sp~ec dig~est §5 (antom~-ams.md)", ".", 4},
+		{"digest file", "the sp~ec dig~est $5 (antom~-ams.md)", ".", 5},
 		{"other digest", "see legacy~-app-pay.md and create-payment~-session.md", ".", 2},
 		{"bare phrase", "whose shape the sp~ec does not fix", ".", 1},
-		{"AMS tag", "see [AMS~] §2.9", "docs/protocol", 1},
-		{"good note", "(docs/protocol/ams.md §2.3, §1.4–§1.6 and §5)", ".", 0},
-		{"wrapped", "(docs/protocol/ams.md\n§1.6–1.9)", ".", 0},
+		{"AMS tag", "see [AMS~] $2.9", "docs/protocol", 1},
+		{"good note", "(docs/protocol/ams.md $2.3, $1.4–$1.6 and $5)", ".", 0},
+		{"wrapped", "(docs/protocol/ams.md\n$1.6–1.9)", ".", 0},
 		{"url", "(https://docs.antom.com/ac/ams/payment_cashier)", ".", 0},
 		{"crypto digest", "signs the SHA-256 digest of the content", ".", 0},
-		{"missing section", "docs/proto~col/ams.md §2.12", ".", 1},
-		{"missing range end", "docs/proto~col/ams.md §1.4–§1.7", ".", 1},
-		{"missing in list", "docs/proto~col/ams.md §2.3, §9", ".", 1},
-		{"missing note", "docs/proto~col/nowhere.md §1", ".", 1},
-		{"relative in notes", "see ams.md §8.9 and ams.md §8.14", "docs/protocol", 1},
-		{"other ams.md", "see ams.md §99", "cmd", 0},
+		{"missing section", "docs/proto~col/ams.md $2.12", ".", 1},
+		{"missing range end", "docs/proto~col/ams.md $1.4–$1.7", ".", 1},
+		{"missing in list", "docs/proto~col/ams.md $2.3, $9", ".", 1},
+		{"missing note", "docs/proto~col/nowhere.md $1", ".", 1},
+		{"relative in notes", "see ams.md $8.9 and ams.md $8.14", "docs/protocol", 1},
+		{"other ams.md", "see ams.md", "cmd", 0},
+		{"bare section", "as $2.3 says", ".", 1},
+		{"bare section after a note", "(docs/protocol/ams.md $2.3; see also $5)", ".", 1},
+		{"bare section of another ams.md", "see ams.md $99", "cmd", 1},
+		{"bare section inside a note", "see $3.4", "docs/protocol", 0},
+		{"RFC", "(RFC 9110 $5.1; RFC 8017 $9.2, note 1)", ".", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := citationProblems(strings.ReplaceAll(tt.text, "~", ""), tt.dir, sections)
+			got := citationProblems(strings.NewReplacer("~", "", "$", sectionSign).Replace(tt.text), tt.dir, sections)
 			assert.Len(t, got, tt.bad, "%q", got)
 		})
 	}

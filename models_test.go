@@ -25,7 +25,7 @@ func TestRequestsMarshalToSpecExamples(t *testing.T) {
 		want string
 	}{
 		{
-			name: "pay §2.3",
+			name: "pay",
 			req: &PayRequest{
 				ProductCode:        ProductCodeCashierPayment,
 				PaymentRequestID:   "paymentRequestId01",
@@ -49,32 +49,32 @@ func TestRequestsMarshalToSpecExamples(t *testing.T) {
 			}`,
 		},
 		{
-			name: "cancel §2.5",
+			name: "cancel",
 			req:  &CancelRequest{PaymentID: "2019061218401080010018882020035XXXX"},
 			want: `{"paymentId": "2019061218401080010018882020035XXXX"}`,
 		},
 		{
-			name: "refund §2.6",
+			name: "refund",
 			req:  &RefundRequest{PaymentID: "20181129190741010007000000XXXX", RefundRequestID: "20181129190741020007000000XXXX", RefundAmount: Amount{Value: "100", Currency: "USD"}},
 			want: `{"paymentId":"20181129190741010007000000XXXX","refundRequestId":"20181129190741020007000000XXXX","refundAmount":{"value":"100","currency":"USD"}}`,
 		},
 		{
-			name: "capture §2.8",
+			name: "capture",
 			req:  &CaptureRequest{PaymentID: "20220919194010890100111740275820195", CaptureRequestID: "capture_cangxi_lj_20220920_005914_845", CaptureAmount: Amount{Currency: "HKD", Value: "10"}},
 			want: `{"paymentId":"20220919194010890100111740275820195","captureRequestId":"capture_cangxi_lj_20220920_005914_845","captureAmount":{"currency":"HKD","value":"10"}}`,
 		},
 		{
-			name: "inquiryPayment §2.4",
+			name: "inquiryPayment",
 			req:  &InquiryPaymentRequest{PaymentRequestID: "paymentRequestId01"},
 			want: `{"paymentRequestId":"paymentRequestId01"}`,
 		},
 		{
-			name: "inquiryRefund §2.7",
+			name: "inquiryRefund",
 			req:  &InquiryRefundRequest{RefundRequestID: "amsdemorefund_zhangyikai_zyk_20210804_165236_931"},
 			want: `{"refundRequestId":"amsdemorefund_zhangyikai_zyk_20210804_165236_931"}`,
 		},
 		{
-			name: "consult §2.2",
+			name: "consult",
 			req: &ConsultRequest{
 				ProductCode:       ProductCodeCashierPayment,
 				PaymentAmount:     Amount{Currency: "USD", Value: "4200"},
