@@ -37,7 +37,7 @@ import (
 // Version is this SDK's version, sent in the User-Agent header.
 const Version = "0.1.0"
 
-// Antom's API hosts (spec §1.2). Use the one Antom assigned to your account;
+// Antom's API hosts (https://docs.antom.com/ac/ams/api_fund). Use the one Antom assigned to your account;
 // the "accelerated" global hosts are the recommended ones.
 const (
 	// EndpointNorthAmericaUS serves merchants registered in the United States.
@@ -57,7 +57,7 @@ const (
 )
 
 const (
-	// DefaultAttemptTimeout bounds one HTTP attempt (spec §7: Antom
+	// DefaultAttemptTimeout bounds one HTTP attempt (https://global.alipay.com/docs/ac/cashierpay/apm_api: Antom
 	// recommends 10 s for pay). The caller's context bounds the whole call.
 	DefaultAttemptTimeout = 10 * time.Second
 	// maxResponseBytes bounds every response body read from Antom.
@@ -212,7 +212,7 @@ func (c *Client) GoString() string { return c.String() }
 
 // requestURI is the URI to call and sign for an API path such as
 // /ams/api/v1/payments/pay, with the first /ams/api/ turned into /ams/sandbox/api/ in sandbox mode
-// (spec §1.3, as all official SDKs do before signing).
+// (docs/protocol/ams.md §1.3, as all official SDKs do before signing).
 func (c *Client) requestURI(path string) string {
 	if uri, ok := c.uris.Load(path); ok {
 		return uri.(string)

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 )
 
-// ConsultRequest is the body of consult (spec §2.2): which payment methods
+// ConsultRequest is the body of consult (https://docs.antom.com/ac/ams/consult): which payment methods
 // can take this amount on this kind of device.
 //
 // Validation sets ProductCode to CASHIER_PAYMENT when it is empty (the
@@ -34,7 +34,7 @@ type ConsultRequest struct {
 	CustomerID                  string              `json:"customerId,omitempty"`
 	ReferenceUserID             string              `json:"referenceUserId,omitempty"`
 	ExtendInfo                  string              `json:"extendInfo,omitempty"`
-	// PaymentEvaluation's shape is not fixed by the spec; it is sent
+	// PaymentEvaluation's shape is not fixed by Antom's documentation; it is sent
 	// verbatim.
 	PaymentEvaluation json.RawMessage `json:"paymentEvaluation,omitempty"`
 }
@@ -79,7 +79,7 @@ type PaymentOption struct {
 	InteractionType     string        `json:"interactionType,omitempty"`
 	BankIdentifierCode  string        `json:"bankIdentifierCode,omitempty"`
 	ExtendInfo          string        `json:"extendInfo,omitempty"`
-	// Method-specific objects whose shape the spec does not fix, kept as
+	// Method-specific objects whose shape Antom's documentation does not fix, kept as
 	// Antom sent them.
 	PaymentOptionDetail json.RawMessage `json:"paymentOptionDetail,omitempty"`
 	Installment         json.RawMessage `json:"installment,omitempty"`

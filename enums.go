@@ -1,6 +1,6 @@
 package alipay
 
-// The enumerations of the payment APIs (spec §2). Each is a string type so
+// The enumerations of the payment APIs (docs/protocol/ams.md §2). Each is a string type so
 // that a value Antom adds later still decodes: compare against the constants
 // and treat anything else as unknown.
 
@@ -14,7 +14,7 @@ const ProductCodeCashierPayment ProductCode = "CASHIER_PAYMENT"
 // TerminalType is env.terminalType: the kind of client the buyer pays from.
 type TerminalType string
 
-// Terminal types. Antom's rule (spec §2.1): a desktop browser is WEB, a
+// Terminal types. Antom's rule (docs/protocol/ams.md §2.1): a desktop browser is WEB, a
 // mobile browser is WAP (with osType), an app is APP (with osType), and a
 // mini program is MINI_APP (with appId on the pay request).
 const (
@@ -34,7 +34,7 @@ const (
 )
 
 // PaymentStatus is the state of a payment (inquiryPayment paymentStatus)
-// or of one of its transactions (spec §4.1). SUCCESS, FAIL and CANCELLED are
+// or of one of its transactions (https://docs.antom.com/ac/cashierpay/payment_status_desc). SUCCESS, FAIL and CANCELLED are
 // final; PROCESSING and PENDING are not.
 type PaymentStatus string
 
@@ -52,7 +52,7 @@ func (s PaymentStatus) Final() bool {
 	return s == PaymentStatusSuccess || s == PaymentStatusFail || s == PaymentStatusCancelled
 }
 
-// RefundStatus is the state of a refund (inquiryRefund refundStatus, spec §4.3).
+// RefundStatus is the state of a refund (inquiryRefund refundStatus, docs/protocol/ams.md §4.3).
 type RefundStatus string
 
 // Refund statuses.

@@ -6,13 +6,13 @@ import (
 	"time"
 )
 
-// Env describes the buyer's device and client (spec §2.1). TerminalType is
+// Env describes the buyer's device and client (docs/protocol/ams.md §2.1). TerminalType is
 // required by Pay and Consult; OSType is required when TerminalType is WAP or
 // APP. ClientIP should be set for risk control and is needed for cards.
 //
 // Booleans and integers here and in the other models are sent as native
 // JSON types, as Antom's official SDKs send them, although Antom's pages ask
-// for every non-array field as a string (spec, open question 6).
+// for every non-array field as a string (docs/protocol/ams.md §8.6).
 type Env struct {
 	TerminalType  TerminalType `json:"terminalType,omitempty"`
 	OSType        OSType       `json:"osType,omitempty"`

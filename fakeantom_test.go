@@ -24,7 +24,7 @@ func fakeAntomResponseTime() string { return time.Now().Format("2006-01-02T15:04
 
 // fakeAntom answers AMS calls to EndpointAsia through an httpmock transport,
 // in process: nothing leaves the test. Each call gets the next queued body,
-// signed as Antom signs responses (spec §1.8) with
+// signed as Antom signs responses (docs/protocol/ams.md §1.8) with
 // testdata/antom_private_pkcs8.pem:
 //
 //	Signature:     SignatureHeader{...}.Encode() over SignContent("POST", uri, clientID, Response-Time, body)
@@ -201,7 +201,7 @@ func (f *fakeAntom) respond(r *http.Request) (*http.Response, error) {
 }
 
 // antomSignature returns the Signature header Antom sends with body in
-// answer to a POST to uri (spec §1.8): the signature over
+// answer to a POST to uri (docs/protocol/ams.md §1.8): the signature over
 // SignContent("POST", uri, clientID, respTime, body), as the official SDKs
 // encode it.
 func antomSignature(signer Signer, uri, clientID, respTime, body string) (string, error) {

@@ -9,7 +9,7 @@ import (
 )
 
 // OrderCodeForm is the code (QR code or barcode) a pay response can carry
-// for the merchant to show on its own page instead of redirecting (spec
+// for the merchant to show on its own page instead of redirecting (docs/protocol/ams.md
 // §2.1, §5).
 type OrderCodeForm struct {
 	PaymentMethodType PaymentMethodType `json:"paymentMethodType,omitempty"`

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// InquiryPaymentRequest is the body of inquiryPayment (spec §2.4). Set
+// InquiryPaymentRequest is the body of inquiryPayment (https://docs.antom.com/ac/ams/paymentri_online). Set
 // PaymentRequestID or PaymentID (PaymentID takes precedence at Antom).
 type InquiryPaymentRequest struct {
 	PaymentRequestID  string `json:"paymentRequestId,omitempty"`
@@ -61,7 +61,7 @@ type InquiryPaymentResponse struct {
 	EarliestSettlementTime time.Time     `json:"earliestSettlementTime"`
 	MerchantAccountID      string        `json:"merchantAccountId,omitempty"`
 	ExtendInfo             string        `json:"extendInfo,omitempty"`
-	// Scenario-specific objects whose shape the spec does not fix, kept
+	// Scenario-specific objects whose shape Antom's documentation does not fix, kept
 	// as Antom sent them. CardInfo may hold card data: never log it.
 	CardInfo          json.RawMessage `json:"cardInfo,omitempty"`
 	PaymentResultInfo json.RawMessage `json:"paymentResultInfo,omitempty"`

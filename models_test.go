@@ -16,7 +16,7 @@ func modelsMarshal(t *testing.T, v any) string {
 	return string(b)
 }
 
-// Each request type marshals to the spec's request example: field names and
+// Each request type marshals to Antom's documented request example: field names and
 // nesting exact, nothing else present.
 func TestRequestsMarshalToSpecExamples(t *testing.T) {
 	tests := []struct {
@@ -25,7 +25,7 @@ func TestRequestsMarshalToSpecExamples(t *testing.T) {
 		want string
 	}{
 		{
-			name: "pay §2.3",
+			name: "pay",
 			req: &PayRequest{
 				ProductCode:        ProductCodeCashierPayment,
 				PaymentRequestID:   "paymentRequestId01",
@@ -49,32 +49,32 @@ func TestRequestsMarshalToSpecExamples(t *testing.T) {
 			}`,
 		},
 		{
-			name: "cancel §2.5",
+			name: "cancel",
 			req:  &CancelRequest{PaymentID: "2019061218401080010018882020035XXXX"},
 			want: `{"paymentId": "2019061218401080010018882020035XXXX"}`,
 		},
 		{
-			name: "refund §2.6",
+			name: "refund",
 			req:  &RefundRequest{PaymentID: "20181129190741010007000000XXXX", RefundRequestID: "20181129190741020007000000XXXX", RefundAmount: Amount{Value: "100", Currency: "USD"}},
 			want: `{"paymentId":"20181129190741010007000000XXXX","refundRequestId":"20181129190741020007000000XXXX","refundAmount":{"value":"100","currency":"USD"}}`,
 		},
 		{
-			name: "capture §2.8",
+			name: "capture",
 			req:  &CaptureRequest{PaymentID: "20220919194010890100111740275820195", CaptureRequestID: "capture_cangxi_lj_20220920_005914_845", CaptureAmount: Amount{Currency: "HKD", Value: "10"}},
 			want: `{"paymentId":"20220919194010890100111740275820195","captureRequestId":"capture_cangxi_lj_20220920_005914_845","captureAmount":{"currency":"HKD","value":"10"}}`,
 		},
 		{
-			name: "inquiryPayment §2.4",
+			name: "inquiryPayment",
 			req:  &InquiryPaymentRequest{PaymentRequestID: "paymentRequestId01"},
 			want: `{"paymentRequestId":"paymentRequestId01"}`,
 		},
 		{
-			name: "inquiryRefund §2.7",
+			name: "inquiryRefund",
 			req:  &InquiryRefundRequest{RefundRequestID: "amsdemorefund_zhangyikai_zyk_20210804_165236_931"},
 			want: `{"refundRequestId":"amsdemorefund_zhangyikai_zyk_20210804_165236_931"}`,
 		},
 		{
-			name: "consult §2.2",
+			name: "consult",
 			req: &ConsultRequest{
 				ProductCode:       ProductCodeCashierPayment,
 				PaymentAmount:     Amount{Currency: "USD", Value: "4200"},
@@ -138,8 +138,8 @@ func modelsDecode[T any](t *testing.T, body string) *T {
 	return &v
 }
 
-// Each response example in the spec decodes to the expected values, with
-// datetimes in every offset form the spec shows.
+// Each response example of Antom's documentation decodes to the expected values, with
+// datetimes in every offset form the documentation shows.
 func TestPayResponseDecodesSpecWebSample(t *testing.T) {
 	const sample = `{
 	  "normalUrl": "https://open-sea.alipayplus.com/api/open/v1/ac/cashier/self/codevalue/checkout.htm?codeValue=https%3A%2F%2Fglobal.alipay.com%2F2810",

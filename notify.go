@@ -91,7 +91,7 @@ func (c *Client) ParseNotification(r *http.Request) (*Notification, error) {
 //
 // If uri has a query and the signature does not verify over it, the path
 // alone is tried too: Antom's documentation does not settle whether the
-// query is part of the signed URI (spec open question 9; Antom's Java
+// query is part of the signed URI (docs/protocol/ams.md §8.9; Antom's Java
 // sample verifies the path only). The method, path, client ID,
 // Request-Time and body stay covered by the signature either way; do not
 // act on query parameters of a notification.
@@ -235,7 +235,7 @@ func (n Notification) Decode(v any) error {
 
 // DedupeKey returns a key that is the same for every delivery of one event
 // and different for different events, so that a merchant can drop the
-// duplicates that Antom's resends produce (spec §4.4). It is built from the
+// duplicates that Antom's resends produce (docs/protocol/ams.md §4.4). It is built from the
 // notification type, the IDs of the payment, refund or capture, and the
 // outcome, joined by "/" with each part path-escaped:
 //

@@ -12,7 +12,7 @@ import (
 )
 
 // NotificationAck is the exact body Antom expects in answer to a
-// notification (spec §2.9), sent with HTTP 200 and Content-Type
+// notification (docs/protocol/ams.md §2.9), sent with HTTP 200 and Content-Type
 // application/json. Antom resends a notification, for about 24 hours, until
 // it receives this body. It is not signed. NotificationHandler writes it;
 // it is exported for servers that write their own handler.

@@ -9,7 +9,7 @@ import (
 // this package does not know are kept as they are, not rejected.
 type NotifyType string
 
-// Notification types (spec §2.9–§2.11).
+// Notification types (docs/protocol/ams.md §2.9–§2.11).
 const (
 	// NotifyTypePaymentResult: the payment reached a final state. Result
 	// says whether it succeeded (S) or failed (F). Payload: Payment.
@@ -25,7 +25,7 @@ const (
 	NotifyTypeCaptureResult NotifyType = "CAPTURE_RESULT"
 )
 
-// PaymentNotification is the body of notifyPayment (spec §2.9), sent with
+// PaymentNotification is the body of notifyPayment (https://docs.antom.com/ac/ams/paymentrn_online), sent with
 // NotifyTypePaymentResult and NotifyTypePaymentPending. Fields that are not
 // modelled here can be read with Notification.Decode.
 type PaymentNotification struct {
@@ -75,7 +75,7 @@ func (p *PaymentNotification) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// RefundNotification is the body of notifyRefund (spec §2.10), sent with
+// RefundNotification is the body of notifyRefund (https://global.alipay.com/docs/ac/ams/notify_refund), sent with
 // NotifyTypeRefundResult.
 type RefundNotification struct {
 	RefundRequestID string `json:"refundRequestId"`
@@ -111,7 +111,7 @@ func (r *RefundNotification) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// CaptureNotification is the body of notifyCapture (spec §2.11), sent with
+// CaptureNotification is the body of notifyCapture (https://global.alipay.com/docs/ac/ams/notify_capture), sent with
 // NotifyTypeCaptureResult.
 type CaptureNotification struct {
 	CaptureRequestID string `json:"captureRequestId"`

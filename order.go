@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Order describes what the buyer is paying for (pay order, spec §2.1).
+// Order describes what the buyer is paying for (pay order, docs/protocol/ams.md §2.1).
 // Antom uses it for risk control and anti-money-laundering checks during the
 // payment and for the buyer's records afterwards. Pay requires OrderAmount
 // and OrderDescription.
@@ -28,7 +28,7 @@ type Order struct {
 	NeedDeclaration     bool      `json:"needDeclaration,omitempty"`
 	OrderType           string    `json:"orderType,omitempty"`
 	// Transit, Lodging, Gaming and Declaration are industry-specific
-	// objects whose shape the spec does not fix; they are sent verbatim.
+	// objects whose shape Antom's documentation does not fix; they are sent verbatim.
 	Transit     json.RawMessage `json:"transit,omitempty"`
 	Lodging     json.RawMessage `json:"lodging,omitempty"`
 	Gaming      json.RawMessage `json:"gaming,omitempty"`
@@ -143,7 +143,7 @@ type Shipping struct {
 	ShippingFeeID       string    `json:"shippingFeeId,omitempty"`
 	ShippingFee         *Amount   `json:"shippingFee,omitempty"`
 	ShippingDescription string    `json:"shippingDescription,omitempty"`
-	// DeliveryEstimate's shape is not fixed by the spec; it is sent verbatim.
+	// DeliveryEstimate's shape is not fixed by Antom's documentation; it is sent verbatim.
 	DeliveryEstimate json.RawMessage `json:"deliveryEstimate,omitempty"`
 	ShippingNumber   string          `json:"shippingNumber,omitempty"`
 	Notes            string          `json:"notes,omitempty"`

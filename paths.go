@@ -1,6 +1,6 @@
 package alipay
 
-// Production paths of the payment APIs (spec §2). Do rewrites them to the
+// Production paths of the payment APIs (docs/protocol/ams.md §2). Do rewrites them to the
 // sandbox paths when the client is in sandbox mode.
 const (
 	apiPathConsult        = "/ams/api/v1/payments/consult"

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// PayRequest is the body of pay (spec §2.3): it creates a payment and
+// PayRequest is the body of pay (https://docs.antom.com/ac/ams/payment_cashier): it creates a payment and
 // returns where to send the buyer.
 //
 // Validation (before anything is sent) sets ProductCode to CASHIER_PAYMENT
@@ -57,7 +57,7 @@ type PayRequest struct {
 	// string on the wire, as the official SDKs type it: to attach
 	// structured data, encode it (as JSON, say) into the string.
 	Metadata string `json:"metadata,omitempty"`
-	// Scenario-specific objects whose shape the spec does not fix; they
+	// Scenario-specific objects whose shape Antom's documentation does not fix; they
 	// are sent verbatim.
 	CustomizedInfo          json.RawMessage `json:"customizedInfo,omitempty"`
 	CreditPayPlan           json.RawMessage `json:"creditPayPlan,omitempty"`
@@ -114,7 +114,7 @@ func (r *PayRequest) validate() error {
 
 func (r *PayRequest) requestID() string { return r.PaymentRequestID }
 
-// PayResponse is the answer to pay (spec §2.3). For cashier payments the
+// PayResponse is the answer to pay (https://docs.antom.com/ac/ams/payment_cashier). For cashier payments the
 // normal result is U PAYMENT_IN_PROCESS, which Pay returns with a nil error:
 // send the buyer to RedirectURL (or pick from Redirects) and wait for the
 // notification or poll with WaitForPayment.
@@ -150,7 +150,7 @@ type PayResponse struct {
 	GrossSettlementAmount   *Amount `json:"grossSettlementAmount,omitempty"`
 	SettlementQuote         *Quote  `json:"settlementQuote,omitempty"`
 	ExtendInfo              string  `json:"extendInfo,omitempty"`
-	// Scenario-specific objects whose shape the spec does not fix, kept
+	// Scenario-specific objects whose shape Antom's documentation does not fix, kept
 	// as Antom sent them.
 	ChallengeActionForm json.RawMessage `json:"challengeActionForm,omitempty"`
 	PSPCustomerInfo     json.RawMessage `json:"pspCustomerInfo,omitempty"`
@@ -242,7 +242,7 @@ func (r *PayResponse) hasTarget() bool {
 	return len(r.ChallengeActionForm) > 0 && string(r.ChallengeActionForm) != "null"
 }
 
-// CancelRequest is the body of cancel (spec §2.5). Set PaymentID or
+// CancelRequest is the body of cancel (https://global.alipay.com/docs/ac/ams/paymentc_online). Set PaymentID or
 // PaymentRequestID (PaymentID takes precedence at Antom).
 type CancelRequest struct {
 	PaymentID         string `json:"paymentId,omitempty"`
@@ -296,7 +296,7 @@ func (c *Client) Cancel(ctx context.Context, r *CancelRequest) (*CancelResponse,
 	return callAPI[CancelResponse](ctx, c, apiPathCancel, r)
 }
 
-// CaptureRequest is the body of capture (spec §2.8), for card payments
+// CaptureRequest is the body of capture (https://global.alipay.com/docs/ac/ams/capture), for card payments
 // authorised with CaptureModeManual.
 type CaptureRequest struct {
 	// CaptureRequestID is the merchant's unique ID for this capture and

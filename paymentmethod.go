@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// PaymentMethod selects how the buyer pays (pay paymentMethod, spec §2.1).
+// PaymentMethod selects how the buyer pays (pay paymentMethod, docs/protocol/ams.md §2.1).
 type PaymentMethod struct {
 	// PaymentMethodType is required: ALIPAY_HK, GCASH, CARD, ...
 	PaymentMethodType PaymentMethodType `json:"paymentMethodType"`

@@ -12,7 +12,7 @@ import (
 // *ValidationError naming the JSON path of the field, or nil. Lengths are in
 // characters, as Antom's field tables give them (S64 = at most 64).
 
-// maxIDLen is the longest request ID or payment ID Antom accepts (spec §7).
+// maxIDLen is the longest request ID or payment ID Antom accepts (docs/protocol/ams.md §7).
 const maxIDLen = 64
 
 func payRequired(field, v string) error {

@@ -9,7 +9,7 @@ const (
 	// ReportUnknown: the header matches none of the reports below.
 	ReportUnknown ReportKind = ""
 	// ReportTransactionDetails: every successful transaction of day T,
-	// generated on T+1 (spec §6).
+	// generated on T+1 (https://docs.antom.com/ac/reconcile/transaction_details).
 	ReportTransactionDetails ReportKind = "TRANSACTION_DETAILS"
 	// ReportSettlementDetails: every transaction of one settlement batch with
 	// its settlement amount and fees.
@@ -24,7 +24,7 @@ const (
 // line. The reader matches them case-insensitively.
 //
 // The leading identifier columns come from Antom's report documentation
-// (spec §6). Antom's pages that list the amount, currency, fee and time
+// (docs/protocol/ams.md §6). Antom's pages that list the amount, currency, fee and time
 // columns could not be retrieved; those names follow the "bill schema" of
 // a third-party Antom reconciliation tool and the API's own field names.
 // They are this SDK's best reading, not a confirmed format: check them

@@ -145,7 +145,7 @@ func NewReportSourceReader(src ReportSource) *ReportReader {
 
 // SetTimeZone sets the zone in which times without an offset are read.
 // The default is UTC: Antom's reports do not say which zone their dates are
-// in (spec open question 10). Call it before reading rows.
+// in (docs/protocol/ams.md §8.10). Call it before reading rows.
 func (rr *ReportReader) SetTimeZone(loc *time.Location) {
 	if loc != nil {
 		rr.loc = loc

@@ -10,7 +10,7 @@ import (
 )
 
 // ReportWriter writes one of Antom's reconciliation reports as CSV in the
-// layout the spec describes (§6): UTF-8 without BOM, a header line with the
+// layout of docs/protocol/ams.md §6: UTF-8 without BOM, a header line with the
 // columns of ReportKind.Columns, one line per record, and the final line
 // <END>. Amounts are written as decimals in major units with exactly the
 // currency's decimal places, times as RFC 3339 in their own location. Fields

@@ -37,7 +37,7 @@ type Redirect struct {
 // PayRequest: only TerminalType and OSType are read. Empty fields are
 // skipped, and a URL that appears under two kinds is listed once.
 //
-// The order comes from the spec digest §5 (antom-ams.md), which draws on
+// The order comes from docs/protocol/ams.md §5, which draws on
 // Antom's "URLs for payment redirection", "How to properly use the payment
 // continuation URL" and the APM API integration guide:
 //
@@ -49,7 +49,7 @@ type Redirect struct {
 //     redirect to the normalUrl through the front-end page"), then
 //     applinkUrl, then schemeUrl, which fails without the app and which a
 //     browser cannot check for. Antom's per-OS WAP strategy text is
-//     truncated in every copy (spec open question 3), so both OSes share
+//     truncated in every copy (docs/protocol/ams.md §8.3), so both OSes share
 //     this order.
 //   - APP (and MINI_APP) on iOS: applinkUrl (best in every case of the
 //     guide's "Open payment method URL" table: the app if installed, the

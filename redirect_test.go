@@ -37,7 +37,7 @@ func redirectTestResponse(has map[RedirectKind]bool, appIdentifier string) *PayR
 
 // TestRedirectOrder runs over terminalType × osType × AppIdentifier × every
 // subset of the URL kinds present. The preference order per device is
-// written out here by hand from spec §5 (see Redirects), independently of
+// written out here by hand from docs/protocol/ams.md §5 (see Redirects), independently of
 // the implementation; the result must be that order filtered to the kinds
 // present.
 func TestRedirectOrder(t *testing.T) {
@@ -100,7 +100,7 @@ func TestRedirectOrder(t *testing.T) {
 	}
 }
 
-// A few cases spelled out, as a reader would check them against the spec.
+// A few cases spelled out, as a reader would check them against docs/protocol/ams.md §5.
 func TestRedirectExamples(t *testing.T) {
 	all := &PayResponse{ApplinkURL: redirectTestApplink, SchemeURL: redirectTestScheme, NormalURL: redirectTestNormal, AppIdentifier: "hk.alipay.wallet"}
 	web := Env{TerminalType: TerminalTypeWeb}

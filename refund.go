@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// RefundRequest is the body of refund (spec §2.6): a full or partial refund
+// RefundRequest is the body of refund (https://global.alipay.com/docs/ac/ams/refund_online): a full or partial refund
 // of a successful payment. Several refunds may together reach the payment
 // amount.
 type RefundRequest struct {
@@ -30,7 +30,7 @@ type RefundRequest struct {
 	// inquiryRefund and the refund notification. It is a string on the
 	// wire, as the official SDKs type it (see PayRequest.Metadata).
 	Metadata string `json:"metadata,omitempty"`
-	// Scenario-specific objects whose shape the spec does not fix; they
+	// Scenario-specific objects whose shape Antom's documentation does not fix; they
 	// are sent verbatim.
 	RefundToBankInfo json.RawMessage `json:"refundToBankInfo,omitempty"`
 	RefundDetails    json.RawMessage `json:"refundDetails,omitempty"`
@@ -99,7 +99,7 @@ func (c *Client) Refund(ctx context.Context, r *RefundRequest) (*RefundResponse,
 	return callAPI[RefundResponse](ctx, c, apiPathRefund, r)
 }
 
-// InquiryRefundRequest is the body of inquiryRefund (spec §2.7). Set
+// InquiryRefundRequest is the body of inquiryRefund (https://global.alipay.com/docs/ac/ams/ir_online). Set
 // RefundRequestID or RefundID (RefundID takes precedence at Antom); after an
 // unknown refund outcome only RefundRequestID is known.
 type InquiryRefundRequest struct {

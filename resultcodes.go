@@ -1,6 +1,6 @@
 package alipay
 
-// Result codes of the payment APIs, from spec §3.3 (Antom's 2024 result-code
+// Result codes of the payment APIs, from docs/protocol/ams.md §3.3 (Antom's 2024 result-code
 // tables for pay, cancel, refund, inquiryRefund, capture and their
 // notifications). Antom adds codes over time: switch on these constants and
 // treat an unknown code by its ResultStatus.

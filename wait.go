@@ -8,7 +8,7 @@ import (
 )
 
 // DefaultPollInterval is how often WaitForPayment asks by default: Antom
-// advises polling inquiryPayment every 2 seconds (spec §7).
+// advises polling inquiryPayment every 2 seconds (https://global.alipay.com/docs/ac/cashierpay/apm_api).
 const DefaultPollInterval = 2 * time.Second
 
 // DefaultMaxPollInterval caps WaitForPayment's back-off after

@@ -10,10 +10,10 @@ type cancelResponse struct {
 }
 
 // cancelGrace is how long after midnight ending the payment's day a
-// cancellation is still accepted ("T day before T+1 00:15", spec §2.5).
+// cancellation is still accepted ("T day before T+1 00:15", docs/protocol/ams.md §2.5).
 const cancelGrace = 15 * time.Minute
 
-// cancel applies the rules of spec §4.1: PROCESSING, PENDING and (within
+// cancel applies the rules of docs/protocol/ams.md §4.1: PROCESSING, PENDING and (within
 // the window, before any refund) SUCCESS payments become CANCELLED; a FAIL
 // payment answers SUCCESS but stays FAIL; a refunded payment gets
 // PROCESS_FAIL; cancelling twice answers the first cancellation again.

@@ -10,7 +10,7 @@ type captureResponse struct {
 }
 
 // capture captures an authorized CARD payment made with manual capture
-// (spec §2.8): once, up to the authorized amount, idempotent on
+// (docs/protocol/ams.md §2.8): once, up to the authorized amount, idempotent on
 // captureRequestId. The result is notified to paymentNotifyUrl.
 func (s *Server) capture(body []byte) (any, *apiError) {
 	var req captureRequest

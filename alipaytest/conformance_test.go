@@ -210,7 +210,7 @@ func TestConformanceNotificationSignature(t *testing.T) {
 }
 
 func TestConformanceIgnoresEpochOrISORequestTime(t *testing.T) {
-	// The Request-Time value is opaque input to the signature (spec §1.4).
+	// The Request-Time value is opaque input to the signature (docs/protocol/ams.md §1.4).
 	srv := NewServer()
 	defer srv.Close()
 	c := newRawClient(t, srv)

@@ -22,7 +22,7 @@ type consultResponse struct {
 }
 
 // consult lists the methods that accept the terminal type, enabled when
-// they take the currency (spec §2.2).
+// they take the currency (docs/protocol/ams.md §2.2).
 func (s *Server) consult(body []byte) (any, *apiError) {
 	var req consultRequest
 	if e := decodeBody(body, &req); e != nil {

@@ -7,8 +7,8 @@
 //	resp, err := c.Pay(ctx, &alipay.PayRequest{...})
 //	err = srv.CompletePayment(paymentRequestID) // the user pays
 //
-// The server behaves like Antom as far as the project's specification
-// digest knows it: it verifies request signatures (an unsigned F
+// The server behaves like Antom as far as the protocol notes in docs/protocol/ams.md
+// know it: it verifies request signatures (an unsigned F
 // INVALID_SIGNATURE when they fail), names the field in PARAM_ILLEGAL, signs
 // every other answer, keeps payments in Antom's state machine with expiry on
 // its own clock, enforces idempotency (REPEAT_REQ_INCONSISTENT), serves a

@@ -58,8 +58,8 @@ func apiName(path string) (string, bool) {
 	return name, true
 }
 
-// serveAPI checks the request like Antom (spec §1.4–§1.6), applies any
-// injected fault, runs the API and writes a signed answer (spec §1.5, §1.8).
+// serveAPI checks the request like Antom (docs/protocol/ams.md §1.4–§1.6), applies any
+// injected fault, runs the API and writes a signed answer (docs/protocol/ams.md §1.5, §1.8).
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	clientID := r.Header.Get("Client-Id")
 	if clientID == "" {
@@ -87,7 +87,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !s.verifyRequest(r, body) {
-		// Antom leaves this answer unsigned (spec §1.5).
+		// Antom leaves this answer unsigned (docs/protocol/ams.md §1.5).
 		writeJSON(w, http.StatusOK, fail("INVALID_SIGNATURE", "The signature is invalid: it does not verify with the public key registered for client ID %s.", s.clientID).response())
 		return
 	}
@@ -132,7 +132,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	s.writeSigned(w, r, clientID, http.StatusOK, resp, f)
 }
 
-// checkHeaders requires the headers of spec §1.4 that the signature needs.
+// checkHeaders requires the headers of docs/protocol/ams.md §1.4 that the signature needs.
 func (s *Server) checkHeaders(r *http.Request) *apiError {
 	switch id := r.Header.Get("Client-Id"); {
 	case id == "":

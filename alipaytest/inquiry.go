@@ -25,7 +25,7 @@ type inquiryPaymentResponse struct {
 	Metadata             string        `json:"metadata,omitempty"`
 }
 
-// inquiryPayment reports a payment's status (spec §2.4); paymentId wins
+// inquiryPayment reports a payment's status (docs/protocol/ams.md §2.4); paymentId wins
 // over paymentRequestId, an unknown one is ORDER_NOT_EXIST.
 func (s *Server) inquiryPayment(body []byte) (any, *apiError) {
 	var req idRequest

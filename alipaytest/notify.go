@@ -306,7 +306,7 @@ func (s *Server) retryWait(k int) time.Duration {
 	return 0
 }
 
-// send signs and posts one notification as Antom does (spec §1.9): the
+// send signs and posts one notification as Antom does (docs/protocol/ams.md §1.9): the
 // signature covers "POST <path and query of the notify URL>\n<client
 // ID>.<Request-Time>.<body>", Request-Time is ISO 8601.
 func (s *Server) send(ctx context.Context, n *notification) Delivery {

@@ -41,10 +41,10 @@ type payResponse struct {
 }
 
 // pay creates a payment in PROCESSING and answers U PAYMENT_IN_PROCESS with
-// the URLs for the terminal type (spec §2.3, §5). A repeat with the same
+// the URLs for the terminal type (docs/protocol/ams.md §2.3, §5). A repeat with the same
 // paymentRequestId and key fields gets the same answer while the payment
 // waits, S SUCCESS once paid, and ORDER_IS_CLOSED or ORDER_IS_CANCELED once
-// closed; different key fields get REPEAT_REQ_INCONSISTENT (spec §3.4).
+// closed; different key fields get REPEAT_REQ_INCONSISTENT (docs/protocol/ams.md §3.4).
 func (s *Server) pay(body []byte) (any, *apiError) {
 	var req payRequest
 	if e := decodeBody(body, &req); e != nil {
@@ -181,7 +181,7 @@ func (s *Server) repeatPayLocked(p *payment, req *payRequest) (any, *apiError) {
 // payAnswer builds the PAYMENT_IN_PROCESS answer. WEB gets normalUrl, a
 // GET redirectActionForm and, for wallets, an orderCodeForm; WAP gets
 // normalUrl and applinkUrl; APP gets applinkUrl, schemeUrl and normalUrl;
-// wallets add appIdentifier (the Android package) for WAP and APP, except on iOS (spec §2.3, §5.1).
+// wallets add appIdentifier (the Android package) for WAP and APP, except on iOS (docs/protocol/ams.md §2.3, §5.1).
 func (s *Server) payAnswer(p *payment, m method) payResponse {
 	cashier := s.linkBase() + "/cashier/" + url.PathEscape(p.id)
 	r := payResponse{

@@ -23,7 +23,7 @@ import (
 )
 
 // This file talks to the server with net/http and crypto/rsa only: the
-// signing and verification here are written out by hand from spec §1.6–1.9,
+// signing and verification here are written out by hand from docs/protocol/ams.md §1.6–1.9,
 // independently of package alipay, so that the SDK and the fake cannot agree
 // on a shared mistake.
 

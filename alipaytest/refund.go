@@ -21,7 +21,7 @@ type inquiryRefundResponse struct {
 	Metadata        string     `json:"metadata,omitempty"`
 }
 
-// refund refunds part or all of a SUCCESS payment (spec §2.6): several
+// refund refunds part or all of a SUCCESS payment (docs/protocol/ams.md §2.6): several
 // refunds may add up to the paid (or, for manual capture, captured) amount,
 // beyond which REFUND_AMOUNT_EXCEED; the same refundRequestId with the same
 // paymentId and amount answers the first refund again, with different ones
@@ -116,7 +116,7 @@ func (f *refund) response() refundResponse {
 	}
 }
 
-// inquiryRefund reports a refund (spec §2.7); refundId wins over
+// inquiryRefund reports a refund (docs/protocol/ams.md §2.7); refundId wins over
 // refundRequestId.
 func (s *Server) inquiryRefund(body []byte) (any, *apiError) {
 	var req inquiryRefundRequest

@@ -15,7 +15,7 @@ import (
 )
 
 // The reconciliation files are written with alipay.ReportWriter, in the
-// layout package alipay reads (spec §6: header line, one line per record,
+// layout package alipay reads (docs/protocol/ams.md §6: header line, one line per record,
 // a final <END> line). What Antom's files hold beyond their leading columns
 // is unconfirmed; see alipay.ReportKind.Columns.
 

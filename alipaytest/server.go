@@ -64,7 +64,7 @@ type Server struct {
 	loop sync.WaitGroup
 }
 
-// RetrySchedule is Antom's notification schedule (spec §4.4): the wait
+// RetrySchedule is Antom's notification schedule (docs/protocol/ams.md §4.4): the wait
 // before each of the eight delivery attempts, counted from the previous
 // attempt. A notification is resent until the merchant acknowledges it.
 var RetrySchedule = []time.Duration{

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Payment statuses (spec §4.1).
+// Payment statuses (docs/protocol/ams.md §4.1).
 const (
 	StatusProcessing = "PROCESSING"
 	StatusPending    = "PENDING"
@@ -16,7 +16,7 @@ const (
 )
 
 // DefaultPaymentExpiry is how long a payment waits for the user when the
-// pay request sets no paymentExpiryTime (spec §4.2).
+// pay request sets no paymentExpiryTime (docs/protocol/ams.md §4.2).
 const DefaultPaymentExpiry = 14 * time.Minute
 
 type payment struct {
@@ -140,7 +140,7 @@ func (s *Server) finishLocked(p *payment, pay bool, now time.Time) error {
 }
 
 // sweepLocked closes PROCESSING payments whose expiry time has passed on
-// the server's clock (spec §4.1: PROCESSING → FAIL after 14 minutes).
+// the server's clock (docs/protocol/ams.md §4.1: PROCESSING → FAIL after 14 minutes).
 func (s *Server) sweepLocked(now time.Time) {
 	for _, p := range s.payments {
 		if p.status == StatusProcessing && !now.Before(p.expiryTime) {
@@ -163,7 +163,7 @@ func (s *Server) nextExpiryLocked() (time.Time, bool) {
 	return next, !next.IsZero()
 }
 
-// lookupPaymentLocked finds a payment by paymentId (which wins, spec §2.4)
+// lookupPaymentLocked finds a payment by paymentId (which wins, docs/protocol/ams.md §2.4)
 // or paymentRequestId.
 func (s *Server) lookupPaymentLocked(req idRequest) (*payment, *apiError) {
 	switch {

@@ -164,7 +164,7 @@ func goToJSONType(kind string) string {
 	return "value"
 }
 
-// maxRequestIDLen is the S64 limit of every request ID (spec §2).
+// maxRequestIDLen is the S64 limit of every request ID (docs/protocol/ams.md §2).
 const maxRequestIDLen = 64
 
 func checkRequestID(field, v string) *apiError {

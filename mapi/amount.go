@@ -14,7 +14,7 @@ const mapiMaxFeeUnits = 1000000
 // currency ("10" USD → "10.00", "100" JPY → "100"): exactly two decimal
 // places, or none for currencies that ISO 4217 gives no decimals (JPY, KRW,
 // ...), as total_fee, rmb_fee, return_amount and return_rmb_amount require
-// (spec §3.1, §3.3). Currencies with three or four ISO decimals are capped
+// (docs/protocol/mapi.md §3.1, §3.3). Currencies with three or four ISO decimals are capped
 // at two, MAPI's Number(9,2). Trailing zeros beyond that are dropped; any
 // other excess precision is an error, never rounded. The amount must lie
 // in 0.01–1000000.00 (1–1000000 for zero-decimal currencies). field names

@@ -8,7 +8,7 @@ import (
 )
 
 // AppResultStatus is the resultStatus the Alipay app SDK returns to the
-// merchant app (spec §5; codes of the domestic SDK, which global
+// merchant app (docs/protocol/mapi.md §5; codes of the domestic SDK, which global
 // integrators use too).
 type AppResultStatus string
 
@@ -31,7 +31,7 @@ func (s AppResultStatus) NeedsQuery() bool {
 
 // AppResult is the verified synchronous result of mobile.securitypay.pay.
 // It is for display only: persist the payment from the asynchronous
-// notification (spec §5).
+// notification (docs/protocol/mapi.md §5).
 type AppResult struct {
 	ResultStatus AppResultStatus // empty when only the result string was given
 	Memo         string
@@ -55,13 +55,13 @@ func (r *AppResult) Get(name string) string {
 	return ""
 }
 
-// ErrMalformedAppResult: the app result is not in the shape of spec §5.
+// ErrMalformedAppResult: the app result is not in the shape of docs/protocol/mapi.md §5.
 var ErrMalformedAppResult = errors.New("mapi: malformed app result")
 
 // VerifyAppResult verifies the synchronous result the app SDK returned:
 // either the whole `resultStatus={9000};memo={};result={...}` text or just
 // the result string. The signature covers the quoted pairs in the order
-// received with sign and sign_type removed (spec §2.4), verified with
+// received with sign and sign_type removed (docs/protocol/mapi.md §2.4), verified with
 // Alipay's RSA (SHA-1) key; RSA2 is accepted too, MD5 is not. It never
 // changes any order state; see AppResult.
 func (c *Client) VerifyAppResult(s string) (*AppResult, error) {

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// docResult is the sync result of spec §5 with its signature replaced by
+// docResult is the sync result of docs/protocol/mapi.md §5 with its signature replaced by
 // one made with the test key (Alipay's key for the original is unknown).
 func docResult(t *testing.T, c *Client) (content, full string) {
 	t.Helper()

@@ -16,7 +16,7 @@ import (
 	"github.com/xborderpay/alipay/internal/httpx"
 )
 
-// Gateway URLs (spec §1.1). Pass one of them, or any other gateway.do URL,
+// Gateway URLs (docs/protocol/mapi.md §1.1). Pass one of them, or any other gateway.do URL,
 // to WithGateway.
 const (
 	// GatewayProduction is the production gateway of the current docs.
@@ -30,7 +30,7 @@ const (
 	GatewaySandboxLegacy = "https://openapi.alipaydev.com/gateway.do"
 )
 
-// Fixed values of the App product (spec §3.1), set by the Client.
+// Fixed values of the App product (docs/protocol/mapi.md §3.1), set by the Client.
 const (
 	// ServiceAppPay is the service of the App order string.
 	ServiceAppPay = "mobile.securitypay.pay"
@@ -114,11 +114,11 @@ func WithSigner(k crypto.Signer) Option { return func(s *settings) { s.signer = 
 // WithAlipayPublicKey sets Alipay's RSA public key (SubjectPublicKeyInfo,
 // PKCS #1 or certificate; PEM or bare base64). It verifies RSA and, unless
 // WithAlipayRSA2PublicKey is given, RSA2 signatures. Alipay supplies it;
-// this package embeds none (spec §9.2).
+// this package embeds none (docs/protocol/mapi.md §9.2).
 func WithAlipayPublicKey(key string) Option { return func(s *settings) { s.alipayKey = key } }
 
 // WithAlipayRSA2PublicKey sets a separate Alipay public key for RSA2
-// signatures, for merchants whose RSA and RSA2 keys differ (spec §8.8).
+// signatures, for merchants whose RSA and RSA2 keys differ (docs/protocol/mapi.md §8.8).
 func WithAlipayRSA2PublicKey(key string) Option {
 	return func(s *settings) { s.alipayRSA2Key = key }
 }
@@ -145,7 +145,7 @@ func WithSignType(t SignType) Option { return func(s *settings) { s.signType = t
 
 // WithAppOrderSignType sets the sign type of the App order string: RSA
 // (the default, which every source supports) or RSA2 (accepted by the
-// current API page only; test it in the sandbox first, spec §9.1).
+// current API page only; test it in the sandbox first, docs/protocol/mapi.md §9.1).
 func WithAppOrderSignType(t SignType) Option { return func(s *settings) { s.orderSignType = t } }
 
 // WithGateway sets the gateway URL (default GatewayProduction). Plain http

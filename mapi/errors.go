@@ -11,7 +11,7 @@ import (
 // ErrorCode is the code in a gateway failure (<error> when is_success=F).
 type ErrorCode string
 
-// Gateway error codes (spec §7). The list is not closed: Error.Code holds
+// Gateway error codes (docs/protocol/mapi.md §7). The list is not closed: Error.Code holds
 // whatever Alipay sent.
 const (
 	CodeIllegalSign               ErrorCode = "ILLEGAL_SIGN"

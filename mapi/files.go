@@ -12,7 +12,7 @@ import (
 )
 
 // FileRecord is one line of forex_compare_file (transactions) or
-// forex_liquidation_file (settlements), spec §3.6:
+// forex_liquidation_file (settlements), docs/protocol/mapi.md §3.6:
 //
 //	partner_transaction_id|amount|currency|transaction_time|settlement_time|type|service_charge|status|remarks
 type FileRecord struct {

@@ -7,7 +7,7 @@ import (
 )
 
 // ParseForm parses an application/x-www-form-urlencoded body the way a
-// notification must be read (spec §8.3): every field is kept, unknown ones
+// notification must be read (docs/protocol/mapi.md §8.3): every field is kept, unknown ones
 // included, values are URL-decoded ('+' is a space), and a repeated or
 // empty name is an error rather than a silent choice, since the signature
 // covers each name once.

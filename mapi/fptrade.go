@@ -14,7 +14,7 @@ import (
 )
 
 // FPTradeRow is one row of the daily SFTP transaction file
-// <PID>_fptrade_<YYYYMMDD>.csv (spec §6). Amounts are decimal strings as in
+// <PID>_fptrade_<YYYYMMDD>.csv (docs/protocol/mapi.md §6). Amounts are decimal strings as in
 // the file; absent columns are empty.
 type FPTradeRow struct {
 	PartnerTransactionID         string // out_trade_no of a payment, out_return_no of a refund
@@ -86,7 +86,7 @@ var fptradeColumns = map[string]fptradeColumn{
 	"settlement_time":                 colSettlementTime,
 }
 
-// fptradeTimeLayouts are the time forms Alipay's file families use (spec
+// fptradeTimeLayouts are the time forms Alipay's file families use (docs/protocol/mapi.md
 // §6); the fptrade file's own is not documented.
 var fptradeTimeLayouts = []string{layoutDateTime, layoutCompact, "2006/01/02 15:04:05", "01/02/2006 15:04:05", "2006-01-02"}
 

@@ -16,7 +16,7 @@ import (
 )
 
 // gatewayCharset is the _input_charset of gateway calls; the lowercase
-// spelling is the one of the published vectors (spec §2.6 M3, M4).
+// spelling is the one of the published vectors (docs/protocol/mapi.md §2.6 M3, M4).
 const gatewayCharset = "utf-8"
 
 // signedParams returns params plus service, partner, _input_charset, sign
@@ -24,7 +24,7 @@ const gatewayCharset = "utf-8"
 //
 // The file services (forex_rate_file, forex_compare_file,
 // forex_liquidation_file) go without _input_charset, as in the published
-// requests whose signatures are vectors M5 and M6 (spec §2.6): their
+// requests whose signatures are vectors M5 and M6 (docs/protocol/mapi.md §2.6): their
 // parameters are ASCII, so the charset changes nothing.
 func (c *Client) signedParams(service string, params map[string]string) (map[string]string, error) {
 	if name, reason := ambiguity(params); name != "" {
@@ -48,7 +48,7 @@ func (c *Client) signedParams(service string, params map[string]string) (map[str
 	return p, nil
 }
 
-// encodeForm URL-encodes every value (spec §2.2 step 6), empty ones
+// encodeForm URL-encodes every value (docs/protocol/mapi.md §2.2 step 6), empty ones
 // dropped, sorted by name.
 func encodeForm(p map[string]string) string {
 	v := make(url.Values, len(p))
@@ -130,7 +130,7 @@ func (c *Client) sendWith(ctx context.Context, hc *retryablehttp.Client, idle *i
 }
 
 // sendsGET reports whether a service is called with GET: notify_verify and
-// the file downloads, which every published client calls that way (spec
+// the file downloads, which every published client calls that way (docs/protocol/mapi.md
 // §3.5-§3.7). Their parameters are ids and dates, nothing private.
 func sendsGET(service string) bool {
 	switch service {

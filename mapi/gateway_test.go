@@ -45,7 +45,7 @@ func captureGateway(t *testing.T, body string) (*mapi.Client, *[]url.Values) {
 	return c, &forms
 }
 
-// Vectors M3-M6 (spec §2.6) come out of the client's own requests.
+// Vectors M3-M6 (docs/protocol/mapi.md §2.6) come out of the client's own requests.
 func TestClientRequestsReproduceVectors(t *testing.T) {
 	ctx := context.Background()
 	fail := `<alipay><is_success>F</is_success><error>PURCHASE_TRADE_NOT_EXIST</error></alipay>`

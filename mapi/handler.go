@@ -11,7 +11,7 @@ import (
 
 // NotificationAck is the body that acknowledges a notification. The docs
 // write SUCCESS, but Alipay's demos and every SDK send lowercase success
-// (spec §4, §9.3). Anything else makes Alipay resend: 2m, 10m, 10m, 1h,
+// (docs/protocol/mapi.md §4, §9.3). Anything else makes Alipay resend: 2m, 10m, 10m, 1h,
 // 2h, 6h, 15h.
 const NotificationAck = "success"
 

@@ -18,7 +18,7 @@ var ErrLineTooLong = errors.New("mapi: file line too long")
 
 // lineReader reads a text file line by line in bounded memory, converting
 // each line to UTF-8 from the file's charset, UTF-8 or GBK (which Alipay's
-// files use, spec §1.3, §6). The charset is decided once per file (see
+// files use, docs/protocol/mapi.md §1.3, §6). The charset is decided once per file (see
 // charsetDecision), never line by line: a GBK line whose bytes happen to
 // be valid UTF-8 is still GBK. GBK never uses '\n' inside a character, so
 // splitting first is safe.

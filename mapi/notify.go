@@ -10,7 +10,7 @@ import (
 // TradeStatus is trade_status in notifications and single_trade_query.
 type TradeStatus string
 
-// Trade statuses (spec §3.2, §4).
+// Trade statuses (docs/protocol/mapi.md §3.2, §4).
 const (
 	// TradeStatusWaitBuyerPay: created, not paid. Alipay sends no
 	// notification for it.
@@ -30,7 +30,7 @@ func (s TradeStatus) Paid() bool { return s == TradeStatusFinished || s == Trade
 // RefundStatus is refund_status in asynchronous refund notifications.
 type RefundStatus string
 
-// Refund statuses (spec §3.3).
+// Refund statuses (docs/protocol/mapi.md §3.3).
 const (
 	RefundStatusSuccess RefundStatus = "REFUND_SUCCESS"
 	RefundStatusFail    RefundStatus = "REFUND_FAIL"
@@ -52,7 +52,7 @@ type Notification struct {
 // Get returns a field by name ("" when absent).
 func (n *Notification) Get(name string) string { return n.Fields[name] }
 
-// TradeNotification is a payment notification (spec §4). Amounts are the
+// TradeNotification is a payment notification (https://docs.antom.com/ac/web/async). Amounts are the
 // decimal strings Alipay sent.
 type TradeNotification struct {
 	Notification
@@ -68,7 +68,7 @@ type TradeNotification struct {
 	GmtPayment  time.Time // zero when absent
 }
 
-// RefundNotification is an asynchronous forex_refund result (spec §3.3).
+// RefundNotification is an asynchronous forex_refund result (https://docs.antom.com/ac/global/forex_refund).
 type RefundNotification struct {
 	Notification
 	OutTradeNo   string

@@ -8,7 +8,7 @@ import (
 )
 
 // NotifyVerify asks the gateway whether Alipay sent the notification with
-// notifyID (service notify_verify, spec §3.7). It returns nil only when
+// notifyID (service notify_verify, docs/protocol/mapi.md §3.7). It returns nil only when
 // the answer is exactly "true"; "false" (forged, or past the one-minute
 // window) and "invalid" wrap ErrNotifyNotGenuine; a transport failure is an
 // *Error with Unknown true. Like Alipay's demo, the call is not signed.

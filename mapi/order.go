@@ -13,7 +13,7 @@ import (
 	"github.com/google/go-querystring/query"
 )
 
-// AppOrder is a mobile.securitypay.pay order (spec §3.1), which the
+// AppOrder is a mobile.securitypay.pay order (https://docs.antom.com/ac/global/mobile_securitypay_pay), which the
 // merchant server signs and the Alipay app SDK executes. service, partner,
 // _input_charset, sign and sign_type are set by the Client; seller_id,
 // payment_type, forex_biz and product_code get their fixed defaults when
@@ -31,7 +31,7 @@ type AppOrder struct {
 	RMBFee     string `url:"rmb_fee,omitempty"`   // amount in CNY instead of TotalFee
 	// NotifyURL is where Alipay posts the notification: ≤ 200 characters,
 	// no query. The API page marks it required, the docs' own example
-	// (spec §2.3) omits it; without it no notification is sent.
+	// (docs/protocol/mapi.md §2.3) omits it; without it no notification is sent.
 	NotifyURL string `url:"notify_url,omitempty"`
 	ReturnURL string `url:"return_url,omitempty"`
 	// ItBPay is the unpaid-order timeout: 1m–15d as an integer with unit m,
@@ -82,8 +82,8 @@ func (ti *TradeInformation) encode() (string, error) {
 
 var itBPayRE = regexp.MustCompile(`^([1-9][0-9]{0,4})([mhd])$`)
 
-// appOrderKeys are the parameter names of spec §3.1; a value containing
-// "<name>=" makes Alipay intercept the order (spec §2.3).
+// appOrderKeys are the parameter names of docs/protocol/mapi.md §3.1; a value containing
+// "<name>=" makes Alipay intercept the order (https://docs.antom.com/ac/global/mobile_securitypay_pay_cn).
 var appOrderKeys = []string{
 	"service", "partner", "_input_charset", "sign_type", "sign", "notify_url", "return_url", "appenv",
 	"out_trade_no", "subject", "payment_type", "seller_id", "total_fee", "rmb_fee", "currency",
@@ -208,7 +208,7 @@ func validateAppOrder(p map[string]string) error {
 		}
 
 		if key := embeddedKey(v); key != "" {
-			return invalid(k, "contains %q; Alipay intercepts orders whose values contain parameter names (spec §2.3)", key+"=")
+			return invalid(k, "contains %q; Alipay intercepts orders whose values contain parameter names, https://docs.antom.com/ac/global/mobile_securitypay_pay_cn", key+"=")
 		}
 	}
 	return nil
@@ -295,7 +295,7 @@ func checkItBPay(s string) error {
 }
 
 // AppOrderString validates o and returns the signed order string to hand
-// to the Alipay app SDK: the sorted quoted pre-sign string (spec §2.3),
+// to the Alipay app SDK: the sorted quoted pre-sign string (https://docs.antom.com/ac/app/pre_sign),
 // then &sign="<URL-encoded Base64 signature>"&sign_type="RSA".
 func (c *Client) AppOrderString(o *AppOrder) (string, error) {
 	p, err := o.params(c.partner, c.seller)

@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// Rate is one line of forex_rate_file (spec §3.5): the CNY price of one
+// Rate is one line of forex_rate_file (https://global.alipay.com/docs/ac/global/forex_rate_file): the CNY price of one
 // unit of Currency ("6.5487" for USD), as Alipay's decimal string.
 type Rate struct {
 	Time     time.Time // Beijing

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// RefundRequest is a forex_refund (spec §3.3). Set exactly one of
+// RefundRequest is a forex_refund (https://docs.antom.com/ac/global/forex_refund). Set exactly one of
 // ReturnAmount (in Currency) and ReturnRMBAmount (CNY, for orders priced
 // with rmb_fee); Currency is the settlement currency, never CNY.
 type RefundRequest struct {
@@ -133,7 +133,7 @@ func (c *Client) Refund(ctx context.Context, req *RefundRequest) (*RefundRespons
 // RefundResultCode is refund_result_code of alipay.acquire.refund.query.
 type RefundResultCode string
 
-// Refund result codes (spec §3.4).
+// Refund result codes (docs/protocol/mapi.md §3.4).
 const (
 	RefundResultSuccess    RefundResultCode = "SUCCESS"
 	RefundResultFailed     RefundResultCode = "FAILED"
@@ -147,7 +147,7 @@ type QueryRefundRequest struct {
 	OutReturnNo string // ≤ 128
 }
 
-// RefundQueryResult is the answer of alipay.acquire.refund.query (spec
+// RefundQueryResult is the answer of alipay.acquire.refund.query (docs/protocol/mapi.md
 // §3.4). ResponseCode is SUCCESS, NOT_FOUND (no such refund),
 // TRADE_NOT_EXIST, ACCESS_FORBIDDEN or QUERY_FAILED; is_success=T does not
 // by itself mean the refund exists.

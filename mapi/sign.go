@@ -19,7 +19,7 @@ import (
 // SignType is the sign_type parameter: how a MAPI message is signed.
 type SignType string
 
-// Sign types (spec §2.1).
+// Sign types (docs/protocol/mapi.md §2.1).
 const (
 	// SignTypeRSA is RSASSA-PKCS1-v1_5 with SHA-1 (SHA1WithRSA), Base64. It
 	// is the only type every source agrees on for the App order string and
@@ -68,7 +68,7 @@ var (
 )
 
 // PreSignString returns the unquoted string that gateway calls and
-// notifications are signed over (spec §2.2): every parameter except sign
+// notifications are signed over (docs/protocol/mapi.md §2.2): every parameter except sign
 // and sign_type, empty values dropped, sorted by name in byte order, joined
 // as name=value with '&'. Values are used raw, never URL-encoded.
 func PreSignString(params map[string]string) string {
@@ -76,7 +76,7 @@ func PreSignString(params map[string]string) string {
 }
 
 // QuotedPreSignString returns the quoted form the App order string is
-// signed over (spec §2.3): the same selection and order as PreSignString,
+// signed over (https://docs.antom.com/ac/app/pre_sign): the same selection and order as PreSignString,
 // each pair written name="value". Values are not escaped: a JSON value
 // keeps its inner quotes, as in Alipay's own example.
 func QuotedPreSignString(params map[string]string) string {

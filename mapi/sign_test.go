@@ -65,7 +65,7 @@ func TestOrderStringVectorR2(t *testing.T) {
 	assert.Equal(t, v.Final, got)
 }
 
-// §2.3: the docs' worked example, built from a typed AppOrder.
+// The worked example of https://docs.antom.com/ac/app/pre_sign, built from a typed AppOrder.
 func TestOrderStringMikasCoffeeShop(t *testing.T) {
 	v := loadVectors(t).OrderMika
 	assert.Equal(t, v.Presign, QuotedPreSignString(v.Params), "from the raw parameters")

@@ -6,14 +6,14 @@ import (
 )
 
 // Beijing is the fixed UTC+8 zone in which Alipay writes every MAPI
-// timestamp (spec §8.6). It needs no tzdata: China has kept UTC+8 without
+// timestamp (docs/protocol/mapi.md §8.6). It needs no tzdata: China has kept UTC+8 without
 // daylight saving since 1991.
 var Beijing = time.FixedZone("UTC+8", 8*60*60)
 
 // Time layouts Alipay uses.
 const (
-	layoutDateTime = "2006-01-02 15:04:05" // notify_time, gmt_* (spec §4)
-	layoutCompact  = "20060102150405"      // gmt_return, file timestamps (spec §3.3, §3.6)
+	layoutDateTime = "2006-01-02 15:04:05" // notify_time, gmt_* (docs/protocol/mapi.md §4)
+	layoutCompact  = "20060102150405"      // gmt_return, file timestamps (docs/protocol/mapi.md §3.3, §3.6)
 	layoutDate     = "20060102"            // start_date, end_date, file dates
 )
 

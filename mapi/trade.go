@@ -13,9 +13,9 @@ type QueryTradeRequest struct {
 	OutTradeNo string
 }
 
-// Trade is a trade as single_trade_query returns it (spec §3.2). Amounts
+// Trade is a trade as single_trade_query returns it (https://docs.antom.com/ac/global/single_trade_query). Amounts
 // are Alipay's decimal strings; in the observed sandbox answer total_fee
-// and price are CNY amounts (spec §9.13). Fields holds every element.
+// and price are CNY amounts (docs/protocol/mapi.md §9.13). Fields holds every element.
 type Trade struct {
 	TradeNo         string
 	OutTradeNo      string

@@ -11,7 +11,7 @@ import (
 	"golang.org/x/text/encoding/htmlindex"
 )
 
-// envelope is the gateway's XML answer (spec §3.0):
+// envelope is the gateway's XML answer (docs/protocol/mapi.md §3.0):
 //
 //	<alipay><is_success>T</is_success><request><param name="k">v</param>...</request>
 //	<response><trade>...</trade></response><sign>...</sign><sign_type>RSA2</sign_type></alipay>
@@ -48,7 +48,7 @@ type xmlNode struct {
 }
 
 // charsetReader lets encoding/xml read the GBK (and any other WHATWG
-// encoding) declarations the gateway may send (spec §1.3).
+// encoding) declarations the gateway may send (docs/protocol/mapi.md §1.3).
 func charsetReader(label string, in io.Reader) (io.Reader, error) {
 	enc, err := htmlindex.Get(label)
 	if err != nil {

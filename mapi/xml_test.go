@@ -13,7 +13,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
-// tradeXML is the sandbox answer of spec §3.2 (signature removed).
+// tradeXML is the sandbox answer of docs/protocol/mapi.md §3.2 (signature removed).
 const tradeXML = `<alipay>
   <is_success>T</is_success>
   <request>

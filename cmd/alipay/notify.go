@@ -15,7 +15,7 @@ import (
 	"github.com/xborderpay/alipay"
 )
 
-// notifyAck is Antom's documented acknowledgement, byte for byte (spec §2.9).
+// notifyAck is Antom's documented acknowledgement, byte for byte (docs/protocol/ams.md §2.9).
 const notifyAck = alipay.NotificationAck
 
 const notifyAbout = `Sends your server a notification signed the way Antom signs them, and checks

@@ -16,7 +16,7 @@ type notifyFields struct {
 	now           time.Time
 }
 
-// The notification bodies of spec §2.9–2.11, with the fields in the order of
+// The notification bodies of docs/protocol/ams.md §2.9–2.11, with the fields in the order of
 // Antom's samples.
 type (
 	paymentNotifyBody struct {

@@ -36,7 +36,7 @@ func (s *variantSet) add(value, change string) {
 	s.list = append(s.list, variant{value, change})
 }
 
-// apiPaths are the AMS payment APIs (spec §2), tried when a response is
+// apiPaths are the AMS payment APIs (docs/protocol/ams.md §2), tried when a response is
 // verified without knowing which URI was called.
 var apiPaths = []string{
 	"/ams/api/v1/payments/pay",

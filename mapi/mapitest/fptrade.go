@@ -17,7 +17,7 @@ func (s *Server) FPTradeFileName(day time.Time) string {
 }
 
 // WriteFPTrade writes the SFTP transaction file of day (Beijing) as Alipay
-// does (spec §6): GBK, a header in Alipay's inconsistent case, ids with a
+// does (docs/protocol/mapi.md §6): GBK, a header in Alipay's inconsistent case, ids with a
 // stray tab, every payment and refund of the day.
 func (s *Server) WriteFPTrade(w io.Writer, day time.Time) error {
 	d := day.In(mapi.Beijing)

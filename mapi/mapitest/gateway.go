@@ -129,7 +129,7 @@ func (s *Server) notifyVerify(p map[string]string) string {
 	return "true"
 }
 
-// writeEnvelope answers the XML envelope of spec §3.0. On success the
+// writeEnvelope answers the XML envelope of docs/protocol/mapi.md §3.0. On success the
 // element respName holds resp; the signature (the request's sign type;
 // RSA2 for RSA; none when st is empty) covers resp's children, or the leaf
 // children of <alipay>.

@@ -66,7 +66,7 @@ type Payment struct {
 	Delivery  Delivery
 }
 
-// AppError is an order string the fake app refused (spec §7.4 codes such
+// AppError is an order string the fake app refused (docs/protocol/mapi.md §7.4 codes such
 // as ALIN10070 for a bad signature).
 type AppError struct{ Code, Reason string }
 

@@ -42,7 +42,7 @@ import (
 // Defaults of a new Server.
 const (
 	DefaultPartnerID = "2088101122136241"
-	DefaultMD5Key    = "760bdzec6y9goq7ctyx96ezkz78287de" // the public sandbox key of spec §2.6
+	DefaultMD5Key    = "760bdzec6y9goq7ctyx96ezkz78287de" // the public sandbox key of docs/protocol/mapi.md §2.6
 	// NotifyIDTTL is how long notify_verify answers true for a notify_id.
 	NotifyIDTTL = time.Minute
 )
