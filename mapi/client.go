@@ -156,8 +156,8 @@ func WithGateway(u string) Option { return func(s *settings) { s.gateway = u } }
 // (the default, as in Alipay's demo) or off.
 func WithNotifyVerify(on bool) Option { return func(s *settings) { s.notifyVerify = &on } }
 
-// WithMaxNotificationBytes bounds notification bodies (default 64 KiB).
-func WithMaxNotificationBytes(n int64) Option { return func(s *settings) { s.maxNotify = n } }
+// WithNotificationMaxBytes bounds notification bodies (default 64 KiB).
+func WithNotificationMaxBytes(n int64) Option { return func(s *settings) { s.maxNotify = n } }
 
 // WithHTTPClient sets the HTTP client whose transport every call uses.
 // Redirects are never followed whatever its CheckRedirect says, and its
