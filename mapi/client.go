@@ -180,8 +180,18 @@ func WithRetry(p alipay.RetryPolicy) Option { return func(s *settings) { s.retry
 // signatures or notification bodies.
 func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.logger = l } }
 
-// WithClock replaces time.Now (for gmt_return defaults), for tests.
-func WithClock(now func() time.Time) Option { return func(s *settings) { s.now = now } }
+// WithClock sets the clock the client reads (default the real time), for
+// gmt_return defaults. Tests pass the clock their fake gateway runs on
+// (mapitest.WithClock), such as an alipaytest.FakeClock. A nil clock keeps
+// the real time.
+func WithClock(c alipay.Clock) Option {
+	return func(s *settings) {
+		s.now = nil
+		if c != nil {
+			s.now = c.Now
+		}
+	}
+}
 
 // NewClient returns a client for the merchant's partner ID (PID: 16 digits
 // starting with 2088). Keys are parsed here, once; errors never echo key

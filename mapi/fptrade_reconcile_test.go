@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/xborderpay/alipay"
+	"github.com/xborderpay/alipay/alipaytest"
 	"github.com/xborderpay/alipay/mapi"
 	"github.com/xborderpay/alipay/mapi/mapitest"
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -96,7 +97,7 @@ func TestFPTradeRowTransactionDetail(t *testing.T) {
 // fptrade file, and reconciles that file against a ledger with mistakes.
 func TestAddFPTrade(t *testing.T) {
 	now := time.Date(2026, 11, 21, 15, 0, 0, 0, mapi.Beijing)
-	clock := func() time.Time { return now }
+	clock := alipaytest.NewFakeClock(now) // one clock shape: alipaytest's FakeClock runs mapitest and mapi too
 	srv := mapitest.NewServer(mapitest.WithClock(clock))
 	defer srv.Close()
 	c, err := srv.Client(mapi.WithClock(clock))

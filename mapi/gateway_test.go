@@ -89,6 +89,12 @@ func newFake(t *testing.T, opts ...mapitest.Option) (*mapitest.Server, *mapi.Cli
 	return srv, c
 }
 
+// clockFunc lets a test drive the fake gateway and the client with a
+// closure over its own time.
+type clockFunc func() time.Time
+
+func (f clockFunc) Now() time.Time { return f() }
+
 // notifySink is a notify_url that records verified notifications.
 func notifySink(t *testing.T, c *mapi.Client) (string, chan *mapi.TradeNotification) {
 	t.Helper()
@@ -228,7 +234,7 @@ func TestGatewayRejectsBadCredentials(t *testing.T) {
 func TestFilesFromFake(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 21, 15, 0, 0, 0, mapi.Beijing)
-	srv, c := newFake(t, mapitest.WithClock(func() time.Time { return now }))
+	srv, c := newFake(t, mapitest.WithClock(clockFunc(func() time.Time { return now })))
 	notifyURL, _ := notifySink(t, c)
 	for i, fee := range []string{"10", "20.5"} {
 		order, err := c.AppOrderString(&mapi.AppOrder{OutTradeNo: "F-" + string(rune('a'+i)), Subject: "商品", Currency: "EUR", TotalFee: fee, NotifyURL: notifyURL})

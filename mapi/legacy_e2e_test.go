@@ -116,7 +116,7 @@ func TestResendScheduleUntilAcknowledged(t *testing.T) {
 	now := time.Date(2026, 11, 28, 10, 0, 0, 0, mapi.Beijing)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
-	srv, c := newFake(t, mapitest.WithClock(clock))
+	srv, c := newFake(t, mapitest.WithClock(clockFunc(clock)))
 	shop := newLegacyShop(t, c)
 	shop.failing = 2
 
@@ -158,7 +158,7 @@ func TestResendScheduleGivesUp(t *testing.T) {
 	var mu sync.Mutex
 	now := time.Date(2026, 11, 28, 10, 0, 0, 0, mapi.Beijing)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	srv, c := newFake(t, mapitest.WithClock(clock))
+	srv, c := newFake(t, mapitest.WithClock(clockFunc(clock)))
 	shop := newLegacyShop(t, c)
 	shop.failing = 100
 
@@ -188,7 +188,7 @@ func TestUnpaidOrderExpires(t *testing.T) {
 	var mu sync.Mutex
 	now := time.Date(2026, 11, 28, 10, 0, 0, 0, mapi.Beijing)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	srv, c := newFake(t, mapitest.WithClock(clock))
+	srv, c := newFake(t, mapitest.WithClock(clockFunc(clock)))
 
 	s, err := c.AppOrderString(&mapi.AppOrder{OutTradeNo: "OPEN-1", Subject: "Tea", Currency: "GBP", TotalFee: "1.00", ItBPay: "15m"})
 	require.NoError(t, err)
@@ -233,8 +233,8 @@ func TestSeoulNightlyJob(t *testing.T) {
 	now := time.Date(2026, 11, 28, 9, 30, 0, 0, seoul) // 08:30 Beijing, 28 Nov
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	set := func(t time.Time) { mu.Lock(); now = t; mu.Unlock() }
-	srv, _ := newFake(t, mapitest.WithClock(clock))
-	c, err := srv.Client(mapi.WithClock(clock))
+	srv, _ := newFake(t, mapitest.WithClock(clockFunc(clock)))
+	c, err := srv.Client(mapi.WithClock(clockFunc(clock)))
 	require.NoError(t, err)
 
 	for i, at := range []time.Time{
@@ -297,7 +297,7 @@ func TestSeoulNightlyJob(t *testing.T) {
 func TestGBKFileWhoseRowsLookLikeUTF8(t *testing.T) {
 	ctx := context.Background()
 	paidAt := time.Date(2026, 11, 28, 10, 0, 0, 0, mapi.Beijing)
-	srv, c := newFake(t, mapitest.WithClock(func() time.Time { return paidAt }))
+	srv, c := newFake(t, mapitest.WithClock(clockFunc(func() time.Time { return paidAt })))
 	for _, o := range []mapi.AppOrder{
 		{OutTradeNo: "G-1", Subject: "原装品", Currency: "GBP", TotalFee: "10.00"},
 		{OutTradeNo: "G-2", Subject: "原装品", Currency: "USD", RMBFee: "100.00"},
@@ -406,7 +406,7 @@ func TestDownloadDeclaredCharset(t *testing.T) {
 			_, _ = io.WriteString(w, body)
 		}))
 		c, err := mapi.NewClient(sandboxPID, mapi.WithMD5Key(sandboxMD5Key), mapi.WithSignType(mapi.SignTypeMD5), mapi.WithGateway(gw.URL+"/gateway.do"),
-			mapi.WithClock(func() time.Time { return time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC) }))
+			mapi.WithClock(clockFunc(func() time.Time { return time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC) })))
 		require.NoError(t, err)
 		day := mapi.NewDate(2026, 11, 28)
 		fr, err := c.CompareFile(context.Background(), day, day)

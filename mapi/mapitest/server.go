@@ -109,8 +109,16 @@ func WithSignTypes(types ...mapi.SignType) Option {
 // WithNotifySignType sets how notifications are signed (default RSA).
 func WithNotifySignType(t mapi.SignType) Option { return func(s *Server) { s.notifyST = t } }
 
-// WithClock sets the server's clock (trade times, notify_id expiry).
-func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
+// WithClock sets the server's clock (trade times, notify_id expiry), such
+// as an alipaytest.FakeClock; pass the client the same clock
+// (mapi.WithClock). A nil clock keeps the real time.
+func WithClock(c alipay.Clock) Option {
+	return func(s *Server) {
+		if c != nil {
+			s.now = c.Now
+		}
+	}
+}
 
 // NewServer starts a fake gateway on 127.0.0.1. It panics only if the
 // test key pair cannot be generated or the listener cannot start, as

@@ -29,7 +29,7 @@ type clock struct {
 	t  time.Time
 }
 
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) add(d time.Duration) {
 	c.mu.Lock()
 	c.t = c.t.Add(d)
@@ -39,7 +39,7 @@ func (c *clock) add(d time.Duration) {
 func setup(t *testing.T, fn func(context.Context, *mapi.TradeNotification) error) (*mapitest.Server, *mapi.Client, *clock, string) {
 	t.Helper()
 	clk := &clock{t: time.Date(2026, 11, 21, 10, 0, 0, 0, mapi.Beijing)}
-	srv := mapitest.NewServer(mapitest.WithClock(clk.now))
+	srv := mapitest.NewServer(mapitest.WithClock(clk))
 	t.Cleanup(srv.Close)
 	c, err := srv.Client()
 	require.NoError(t, err)
@@ -158,9 +158,9 @@ func TestWriteFPTrade(t *testing.T) {
 	require.NoError(t, err)
 
 	var b bytes.Buffer
-	require.NoError(t, srv.WriteFPTrade(&b, clk.now()))
+	require.NoError(t, srv.WriteFPTrade(&b, clk.Now()))
 	assert.False(t, utf8.Valid(b.Bytes()), "the file is GBK")
-	name := srv.FPTradeFileName(clk.now())
+	name := srv.FPTradeFileName(clk.Now())
 	pid, day, err := mapi.ParseFPTradeFileName(name)
 	require.NoError(t, err)
 	assert.Equal(t, srv.PartnerID(), pid)
@@ -179,7 +179,7 @@ func TestWriteFPTrade(t *testing.T) {
 	assert.Equal(t, "F-1", rows[1].OriginalPartnerTransactionID)
 
 	var empty bytes.Buffer
-	require.NoError(t, srv.WriteFPTrade(&empty, clk.now().AddDate(0, 0, 1)))
+	require.NoError(t, srv.WriteFPTrade(&empty, clk.Now().AddDate(0, 0, 1)))
 	n := 0
 	for _, err := range mapi.NewFPTradeReader(&empty).All() {
 		require.NoError(t, err)
