@@ -87,10 +87,7 @@ func TestAdversarialAnswers(t *testing.T) {
 			func(_ *mapitest.Server, c *mapi.Client) error { return query(c, "P-1") }, &outcome{unknown: true, code: mapi.CodeSystemError}, nil},
 		{"sign type the merchant never registered", nil,
 			func(srv *mapitest.Server, _ *mapi.Client) error {
-				rsa2, err := srv.Client(mapi.WithSignType(mapi.SignTypeRSA2))
-				if err != nil {
-					return err
-				}
+				rsa2 := srv.Client(mapi.WithSignType(mapi.SignTypeRSA2))
 				return query(rsa2, "P-1")
 			}, &outcome{unknown: true, code: mapi.CodeIllegalSign}, nil},
 	}

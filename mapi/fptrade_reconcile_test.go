@@ -100,8 +100,7 @@ func TestAddFPTrade(t *testing.T) {
 	clock := alipaytest.NewFakeClock(now) // one clock shape: alipaytest's FakeClock runs mapitest and mapi too
 	srv := mapitest.NewServer(mapitest.WithClock(clock))
 	defer srv.Close()
-	c, err := srv.Client(mapi.WithClock(clock))
-	require.NoError(t, err)
+	c := srv.Client(mapi.WithClock(clock))
 	ctx := context.Background()
 
 	tradeNo := map[string]string{}
@@ -116,7 +115,7 @@ func TestAddFPTrade(t *testing.T) {
 		require.NoError(t, err)
 		tradeNo[o.OutTradeNo] = p.TradeNo
 	}
-	_, err = c.Refund(ctx, &mapi.RefundRequest{OutReturnNo: "REFUND-1", OutTradeNo: "ORDER-1", ReturnAmount: "4", Currency: "USD"})
+	_, err := c.Refund(ctx, &mapi.RefundRequest{OutReturnNo: "REFUND-1", OutTradeNo: "ORDER-1", ReturnAmount: "4", Currency: "USD"})
 	require.NoError(t, err)
 
 	var file bytes.Buffer

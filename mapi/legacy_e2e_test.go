@@ -234,8 +234,7 @@ func TestSeoulNightlyJob(t *testing.T) {
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	set := func(t time.Time) { mu.Lock(); now = t; mu.Unlock() }
 	srv, _ := newFake(t, mapitest.WithClock(clockFunc(clock)))
-	c, err := srv.Client(mapi.WithClock(clockFunc(clock)))
-	require.NoError(t, err)
+	c := srv.Client(mapi.WithClock(clockFunc(clock)))
 
 	for i, at := range []time.Time{
 		time.Date(2026, 11, 28, 0, 30, 0, 0, seoul),  // 27 Nov 23:30 in Beijing
@@ -269,7 +268,7 @@ func TestSeoulNightlyJob(t *testing.T) {
 	// 00:30 on 29 Nov in Seoul is 23:30 on 28 Nov in Beijing: the day is
 	// not over where Alipay counts, and the job is told so.
 	set(time.Date(2026, 11, 29, 0, 30, 0, 0, seoul))
-	_, err = job()
+	_, err := job()
 	var ve *mapi.ValidationError
 	require.True(t, errors.As(err, &ve), "got %v", err)
 	assert.Contains(t, ve.Reason, "has not ended in Beijing")

@@ -186,7 +186,10 @@ func (s *Server) AlipayPublicKeyPEM() string { return publicPEM(&s.keys.alipay.P
 // Client returns a mapi.Client configured for this server: its partner ID,
 // both keys, the MD5 key, the gateway URL and short retry backoffs. opts
 // are applied after these. Its gateway sign type is mapi's default, RSA.
-func (s *Server) Client(opts ...mapi.Option) (*mapi.Client, error) {
+// Client panics if mapi.NewClient refuses the options: like
+// httptest.Server.Client and alipaytest.Server.Client, it has no error to
+// return.
+func (s *Server) Client(opts ...mapi.Option) *mapi.Client {
 	base := []mapi.Option{
 		mapi.WithPrivateKey(s.MerchantPrivateKeyPEM()),
 		mapi.WithAlipayPublicKey(s.AlipayPublicKeyPEM()),
@@ -194,7 +197,11 @@ func (s *Server) Client(opts ...mapi.Option) (*mapi.Client, error) {
 		mapi.WithGateway(s.URL),
 		mapi.WithRetry(alipay.RetryPolicy{MaxAttempts: 3, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}),
 	}
-	return mapi.NewClient(s.partner, append(base, opts...)...)
+	c, err := mapi.NewClient(s.partner, append(base, opts...)...)
+	if err != nil {
+		panic(fmt.Sprintf("mapitest: Server.Client: %v", err))
+	}
+	return c
 }
 
 // FailNext makes the next n gateway calls answer HTTP 503 without acting.

@@ -41,8 +41,7 @@ func setup(t *testing.T, fn func(context.Context, *mapi.TradeNotification) error
 	clk := &clock{t: time.Date(2026, 11, 21, 10, 0, 0, 0, mapi.Beijing)}
 	srv := mapitest.NewServer(mapitest.WithClock(clk))
 	t.Cleanup(srv.Close)
-	c, err := srv.Client()
-	require.NoError(t, err)
+	c := srv.Client()
 	ts := httptest.NewServer(c.NotificationHandler(fn))
 	t.Cleanup(ts.Close)
 	return srv, c, clk, ts.URL
@@ -191,8 +190,7 @@ func TestWriteFPTrade(t *testing.T) {
 func TestAppOverHTTP(t *testing.T) {
 	srv := mapitest.NewServer()
 	t.Cleanup(srv.Close)
-	c, err := srv.Client()
-	require.NoError(t, err)
+	c := srv.Client()
 	order, err := c.AppOrderString(&mapi.AppOrder{OutTradeNo: "H-1", Subject: "Tea", Currency: "GBP", TotalFee: "1.00"})
 	require.NoError(t, err)
 	base := strings.TrimSuffix(srv.URL, "/gateway.do")
@@ -224,8 +222,7 @@ func TestLoadedMerchantKeys(t *testing.T) {
 	assert.Empty(t, srv.MerchantPrivateKeyPEM())
 	der, err := x509.MarshalPKCS8PrivateKey(merchant)
 	require.NoError(t, err)
-	c, err := srv.Client(mapi.WithPrivateKey(base64.StdEncoding.EncodeToString(der)))
-	require.NoError(t, err)
+	c := srv.Client(mapi.WithPrivateKey(base64.StdEncoding.EncodeToString(der)))
 	_, err = c.QueryTrade(context.Background(), &mapi.QueryTradeRequest{OutTradeNo: "none"})
 	assert.Equal(t, mapi.CodeTradeNotExist, mapi.ErrorCodeOf(err), "the merchant's own key signs, the server's loaded key answers")
 
@@ -243,8 +240,7 @@ func TestRegisteredSignTypes(t *testing.T) {
 	ctx := context.Background()
 	srv := mapitest.NewServer(mapitest.WithSignTypes(mapi.SignTypeRSA))
 	t.Cleanup(srv.Close)
-	rsa2, err := srv.Client(mapi.WithAppOrderSignType(mapi.SignTypeRSA2))
-	require.NoError(t, err)
+	rsa2 := srv.Client(mapi.WithAppOrderSignType(mapi.SignTypeRSA2))
 	order, err := rsa2.AppOrderString(&mapi.AppOrder{OutTradeNo: "S", Subject: "s", Currency: "USD", TotalFee: "1"})
 	require.NoError(t, err)
 	_, err = srv.Pay(ctx, order)
@@ -254,21 +250,18 @@ func TestRegisteredSignTypes(t *testing.T) {
 	_, err = rsa2.QueryTrade(ctx, &mapi.QueryTradeRequest{OutTradeNo: "S"})
 	assert.Equal(t, mapi.CodeIllegalSign, mapi.ErrorCodeOf(err), "RSA2 gateway call")
 
-	md5, err := srv.Client(mapi.WithSignType(mapi.SignTypeMD5))
-	require.NoError(t, err)
+	md5 := srv.Client(mapi.WithSignType(mapi.SignTypeMD5))
 	_, err = md5.QueryTrade(ctx, &mapi.QueryTradeRequest{OutTradeNo: "S"})
 	assert.Equal(t, mapi.CodeIllegalSign, mapi.ErrorCodeOf(err), "MD5 not registered")
 
-	rsa, err := srv.Client()
-	require.NoError(t, err)
+	rsa := srv.Client()
 	_, err = rsa.QueryTrade(ctx, &mapi.QueryTradeRequest{OutTradeNo: "S"})
 	assert.Equal(t, mapi.CodeTradeNotExist, mapi.ErrorCodeOf(err), "the default, RSA, is registered")
 	assert.False(t, mapi.IsUnknown(err), "a signed TRADE_NOT_EXIST is final")
 
 	both := mapitest.NewServer(mapitest.WithSignTypes(mapi.SignTypeRSA, mapi.SignTypeRSA2))
 	t.Cleanup(both.Close)
-	rsa2, err = both.Client(mapi.WithAppOrderSignType(mapi.SignTypeRSA2))
-	require.NoError(t, err)
+	rsa2 = both.Client(mapi.WithAppOrderSignType(mapi.SignTypeRSA2))
 	order, err = rsa2.AppOrderString(&mapi.AppOrder{OutTradeNo: "S", Subject: "s", Currency: "USD", TotalFee: "1"})
 	require.NoError(t, err)
 	_, err = both.Pay(ctx, order)
@@ -292,4 +285,20 @@ func TestResendDoesNotRenewNotifyID(t *testing.T) {
 	srv.ExpireNotifyIDs()
 	clk.add(-mapitest.NotifyIDTTL - time.Second)
 	assert.ErrorIs(t, c.NotifyVerify(context.Background(), pay.Delivery.NotifyID), mapi.ErrNotifyNotGenuine, "ExpireNotifyIDs")
+}
+
+// TestClientPanicsOnRefusedOptions: like httptest.Server.Client and
+// alipaytest.Server.Client, Client has no error to return, so options
+// mapi.NewClient refuses are a panic naming the cause.
+func TestClientPanicsOnRefusedOptions(t *testing.T) {
+	srv := mapitest.NewServer()
+	t.Cleanup(srv.Close)
+	assert.NotNil(t, srv.Client())
+	defer func() {
+		msg, _ := recover().(string)
+		assert.True(t, strings.HasPrefix(msg, "mapitest: Server.Client: mapi: "), "got %q", msg)
+		assert.Contains(t, msg, "ftp")
+	}()
+	srv.Client(mapi.WithGateway("ftp://example.com/gateway.do"))
+	t.Error("Client accepted a gateway NewClient refuses")
 }
