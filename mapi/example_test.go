@@ -147,7 +147,7 @@ func ExampleIsUnknown() {
 	}
 	ctx := context.Background()
 
-	srv.Inject(mapitest.FaultUnsigned)
+	srv.InjectFault("forex_refund", mapitest.Fault{Kind: mapitest.MissingSignature})
 	req := &mapi.RefundRequest{OutReturnNo: "REFUND-9-1", OutTradeNo: "ORDER-9", ReturnAmount: "2", Currency: "GBP"}
 	_, err := c.Refund(ctx, req)
 	fmt.Println("unknown:", mapi.IsUnknown(err))

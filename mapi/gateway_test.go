@@ -175,12 +175,16 @@ func TestRetries(t *testing.T) {
 	_, err = srv.Pay(ctx, order)
 	require.NoError(t, err)
 
-	srv.FailNext(2)
+	for range 2 {
+		srv.InjectFault("", mapitest.Fault{Kind: mapitest.Status503})
+	}
 	tr, err := c.QueryTrade(ctx, &mapi.QueryTradeRequest{OutTradeNo: "O-2"})
 	require.NoError(t, err, "two 503s are retried within three attempts")
 	assert.Equal(t, "O-2", tr.OutTradeNo)
 
-	srv.FailNext(3)
+	for range 3 {
+		srv.InjectFault("", mapitest.Fault{Kind: mapitest.Status503})
+	}
 	_, err = c.QueryTrade(ctx, &mapi.QueryTradeRequest{OutTradeNo: "O-2"})
 	var e *mapi.Error
 	require.True(t, errors.As(err, &e))
@@ -191,7 +195,7 @@ func TestRetries(t *testing.T) {
 	// The refund is made, its answer lost; the retry sends the same
 	// out_return_no, Alipay says REPEATED_REFUNDMENT_REQUEST, and the client
 	// confirms the refund by query instead of failing.
-	srv.LoseNextResponses(1)
+	srv.InjectFault("forex_refund", mapitest.Fault{Kind: mapitest.DropResponse})
 	r, err := c.Refund(ctx, &mapi.RefundRequest{OutReturnNo: "R-9", OutTradeNo: "O-2", ReturnAmount: "500", Currency: "JPY"})
 	require.NoError(t, err)
 	assert.True(t, r.Replayed)
@@ -208,7 +212,7 @@ func TestNoRetryPolicy(t *testing.T) {
 	srv := mapitest.NewServer()
 	t.Cleanup(srv.Close)
 	c := srv.Client(mapi.WithRetry(alipay.NoRetry))
-	srv.FailNext(1)
+	srv.InjectFault("", mapitest.Fault{Kind: mapitest.Status503})
 	_, err := c.QueryTrade(context.Background(), &mapi.QueryTradeRequest{OutTradeNo: "x"})
 	assert.True(t, mapi.IsUnknown(err))
 }

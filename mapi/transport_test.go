@@ -104,7 +104,9 @@ func TestFailedCallKeepsTheConnectionPool(t *testing.T) {
 	t.Cleanup(srv.Close)
 	ct := &countingTransport{RoundTripper: http.DefaultTransport}
 	c := srv.Client(mapi.WithHTTPClient(&http.Client{Transport: ct}))
-	srv.FailNext(3)
+	for range 3 {
+		srv.InjectFault("", mapitest.Fault{Kind: mapitest.Status503})
+	}
 	_, err := c.QueryTrade(context.Background(), &mapi.QueryTradeRequest{OutTradeNo: "x"})
 	require.True(t, mapi.IsUnknown(err))
 	assert.Zero(t, ct.closed.Load(), "a failed call emptied the shared connection pool")

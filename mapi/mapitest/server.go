@@ -12,9 +12,10 @@
 // <PID>_fptrade_<YYYYMMDD>.csv files.
 //
 // It can also misbehave, to test a client's classification of what it
-// cannot trust: FailNext and LoseNextResponses inject transport faults,
-// Inject plays hostile answers (unsigned, partly signed, replayed for
-// another trade, redirect, SYSTEM_ERROR), and ExpireNotifyIDs makes
+// cannot trust: InjectFault queues transport faults (HTTP 503 before or
+// after acting) and hostile answers (unsigned, a forged failure beside a
+// signed answer, replayed for another trade, redirect, SYSTEM_ERROR), as
+// alipaytest.Server.InjectFault does for Antom, and ExpireNotifyIDs makes
 // notify_verify forget every notification sent so far.
 //
 // It also plays what a legacy integration meets after the first payment:
@@ -73,10 +74,8 @@ type Server struct {
 	outbox     map[string]*outboxEntry // by notify_id: what Alipay still resends
 	rates      map[string]string       // currency -> CNY per unit
 	seq        int
-	failNext   int // answer 503 without processing
-	loseNext   int // process, then answer 503
-	faults     []Fault
-	strays     int // requests that followed a FaultRedirect
+	faults     []queuedFault
+	strays     int // requests that followed a Redirect fault
 }
 
 // Option configures a Server.
@@ -203,13 +202,6 @@ func (s *Server) Client(opts ...mapi.Option) *mapi.Client {
 	}
 	return c
 }
-
-// FailNext makes the next n gateway calls answer HTTP 503 without acting.
-func (s *Server) FailNext(n int) { s.mu.Lock(); s.failNext = n; s.mu.Unlock() }
-
-// LoseNextResponses makes the next n gateway calls act, then answer HTTP
-// 503 as if the response had been lost on the way back.
-func (s *Server) LoseNextResponses(n int) { s.mu.Lock(); s.loseNext = n; s.mu.Unlock() }
 
 // SetRate sets the CNY price of one unit of currency (a decimal string).
 func (s *Server) SetRate(currency, rate string) { s.mu.Lock(); s.rates[currency] = rate; s.mu.Unlock() }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/xborderpay/alipay"
 	"github.com/xborderpay/alipay/mapi"
 	"github.com/xborderpay/alipay/mapi/mapitest"
 )
@@ -301,4 +302,46 @@ func TestClientPanicsOnRefusedOptions(t *testing.T) {
 	}()
 	srv.Client(mapi.WithGateway("ftp://example.com/gateway.do"))
 	t.Error("Client accepted a gateway NewClient refuses")
+}
+
+// TestInjectFaultByService: a fault queued for one service waits for a
+// call of that service; one queued for any service goes to the next call
+// it can apply to, and notify_verify (unsigned) takes only transport
+// faults.
+func TestInjectFaultByService(t *testing.T) {
+	ctx := context.Background()
+	srv := mapitest.NewServer()
+	t.Cleanup(srv.Close)
+	c := srv.Client(mapi.WithRetry(alipay.NoRetry))
+	order, err := c.AppOrderString(&mapi.AppOrder{OutTradeNo: "F-1", Subject: "Tea", Currency: "GBP", TotalFee: "1.00"})
+	require.NoError(t, err)
+	_, err = srv.Pay(ctx, order)
+	require.NoError(t, err)
+
+	srv.InjectFault("forex_refund", mapitest.Fault{Kind: mapitest.SystemError})
+	_, err = c.QueryTrade(ctx, &mapi.QueryTradeRequest{OutTradeNo: "F-1"})
+	require.NoError(t, err, "a fault for forex_refund is not played to single_trade_query")
+	_, err = c.Refund(ctx, &mapi.RefundRequest{OutReturnNo: "R-1", OutTradeNo: "F-1", ReturnAmount: "0.10", Currency: "GBP"})
+	assert.Equal(t, mapi.CodeSystemError, mapi.ErrorCodeOf(err))
+
+	srv.InjectFault("", mapitest.Fault{Kind: mapitest.MissingSignature})
+	verify := func() (int, string) {
+		resp, err := http.PostForm(srv.URL, url.Values{"service": {"notify_verify"}, "partner": {mapitest.DefaultPartnerID}, "notify_id": {"none"}})
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp.StatusCode, string(b)
+	}
+	status, body := verify()
+	assert.Equal(t, http.StatusOK, status)
+	assert.Equal(t, "false", body, "notify_verify answers as usual, leaving the hostile fault queued")
+	_, err = c.QueryTrade(ctx, &mapi.QueryTradeRequest{OutTradeNo: "F-1"})
+	assert.True(t, mapi.IsUnknown(err), "the next signed call gets the unsigned answer: %v", err)
+
+	srv.InjectFault("", mapitest.Fault{Kind: mapitest.Status503})
+	status, _ = verify()
+	assert.Equal(t, http.StatusServiceUnavailable, status, "transport faults apply to notify_verify")
+	_, err = c.QueryTrade(ctx, &mapi.QueryTradeRequest{OutTradeNo: "F-1"})
+	assert.NoError(t, err, "each queued fault is played once")
 }
