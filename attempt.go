@@ -63,7 +63,7 @@ func (c *Client) examine(ctx context.Context, st *callState, resp *http.Response
 	resp.Body.Close()
 	if err != nil {
 		a.cause = err
-		return a, !errors.Is(err, ErrResponseTooLarge) && ctx.Err() == nil
+		return a, !errors.Is(err, ErrTooLarge) && ctx.Err() == nil
 	}
 	statusRetry := a.status == http.StatusTooManyRequests || (a.status >= 500 && a.status != http.StatusNotImplemented)
 	if a.status == http.StatusTooManyRequests {
@@ -132,10 +132,10 @@ func (c *Client) examine(ctx context.Context, st *callState, resp *http.Response
 }
 
 // readBody reads at most maxResponseBytes, in one allocation when the
-// length is known. Errors wrap ErrResponseTooLarge for a longer body.
+// length is known. Errors wrap ErrTooLarge for a longer body.
 func readBody(body io.Reader, length int64) ([]byte, error) {
 	if length > maxResponseBytes {
-		return nil, fmt.Errorf("%w: Content-Length %d exceeds %d bytes", ErrResponseTooLarge, length, maxResponseBytes)
+		return nil, fmt.Errorf("%w: Content-Length %d exceeds %d bytes", ErrTooLarge, length, maxResponseBytes)
 	}
 	size := 512
 	if length >= 0 {
@@ -145,7 +145,7 @@ func readBody(body io.Reader, length int64) ([]byte, error) {
 	for {
 		if len(buf) == cap(buf) {
 			if len(buf) > maxResponseBytes {
-				return nil, fmt.Errorf("%w: response exceeds %d bytes", ErrResponseTooLarge, maxResponseBytes)
+				return nil, fmt.Errorf("%w: response exceeds %d bytes", ErrTooLarge, maxResponseBytes)
 			}
 			buf = append(buf, 0)[:len(buf)]
 		}
@@ -154,7 +154,7 @@ func readBody(body io.Reader, length int64) ([]byte, error) {
 		switch {
 		case err == io.EOF:
 			if len(buf) > maxResponseBytes {
-				return nil, fmt.Errorf("%w: response exceeds %d bytes", ErrResponseTooLarge, maxResponseBytes)
+				return nil, fmt.Errorf("%w: response exceeds %d bytes", ErrTooLarge, maxResponseBytes)
 			}
 			return buf, nil
 		case err != nil:

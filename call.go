@@ -101,7 +101,8 @@ func callAPI[Resp any](ctx context.Context, c *Client, path string, req any) (*R
 // newError builds the one *Error of a failed call from its kept outcome.
 func (c *Client) newError(st *callState, req any, a attempt) *Error {
 	return &Error{
-		API:         st.uri,
+		API:         apiName(st.uri),
+		Path:        st.uri,
 		Host:        c.base.Host,
 		HTTPStatus:  a.status,
 		RequestID:   requestIDOf(req),

@@ -261,7 +261,9 @@ func TestDoResponseOutcomes(t *testing.T) {
 			assert.Equal(t, tc.code, e.Result.ResultCode)
 			assert.Equal(t, tc.unverified, e.Unverified)
 			assert.Equal(t, "R1", e.RequestID)
-			assert.Equal(t, "/ams/sandbox/api/v1/payments/pay", e.API)
+			assert.Equal(t, tc.unknown, e.Unknown())
+			assert.Equal(t, "pay", e.API)
+			assert.Equal(t, "/ams/sandbox/api/v1/payments/pay", e.Path)
 			assert.Len(t, g.requests(), tc.attempts)
 			assert.Empty(t, resp.PaymentID, "nothing is decoded from a failed call")
 			if tc.is != nil {
@@ -413,7 +415,7 @@ func TestDoBoundsTheResponse(t *testing.T) {
 	huge := `{"result":{"resultCode":"SUCCESS","resultStatus":"S"},"pad":"` + strings.Repeat("x", maxResponseBytes) + `"}`
 	g := newScriptedGateway(t, func(int, *http.Request) gatewayReply { return gatewayReply{body: huge} })
 	err := g.client(t).Do(context.Background(), payPath, testReq{PaymentRequestID: "R1"}, nil)
-	assert.ErrorIs(t, err, ErrResponseTooLarge)
+	assert.ErrorIs(t, err, ErrTooLarge)
 	assert.True(t, IsUnknown(err))
 }
 

@@ -22,9 +22,9 @@ var (
 	// result, if it had one, is kept in Error.Result with Error.Unverified
 	// set, and the outcome is unknown.
 	ErrUnsignedResponse = errors.New("alipay: response is not signed")
-	// ErrResponseTooLarge: a response or notification body exceeded the
+	// ErrTooLarge: a response or notification body exceeded the
 	// size bound.
-	ErrResponseTooLarge = errors.New("alipay: body too large")
+	ErrTooLarge = errors.New("alipay: body too large")
 )
 
 // ValidationError reports a request that was refused before anything was
@@ -50,7 +50,8 @@ func (e *ValidationError) Error() string {
 // in-process answer that does not decode into the response type keeps its
 // Result, holds the decoding error in Err, and is unknown.
 type Error struct {
-	API        string // path called, e.g. /ams/api/v1/payments/pay (/ams/sandbox/api/... in sandbox mode)
+	API        string // API called, e.g. "pay" or "inquiryPayment" (the last element of Path, like alipaytest's API names)
+	Path       string // path called, e.g. /ams/api/v1/payments/pay (/ams/sandbox/api/... in sandbox mode)
 	Host       string // host called
 	HTTPStatus int    // 0 when no response arrived
 	RequestID  string // the request's paymentRequestId, refundRequestId or captureRequestId; for an inquiry or cancel, the ID it names
@@ -74,7 +75,11 @@ type Error struct {
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("alipay: ")
-	b.WriteString(apiName(e.API))
+	if e.API != "" {
+		b.WriteString(e.API)
+	} else {
+		b.WriteString(apiName(e.Path))
+	}
 	if e.Result.ResultCode != "" {
 		fmt.Fprintf(&b, ": %s %s", e.Result.ResultStatus, e.Result.ResultCode)
 		if e.Result.ResultMessage != "" {
@@ -94,7 +99,7 @@ func (e *Error) Error() string {
 	case e.undelivered:
 		b.WriteString("; the request did not reach Antom, so nothing was processed")
 	}
-	fmt.Fprintf(&b, " [POST %s%s", e.Host, e.API)
+	fmt.Fprintf(&b, " [POST %s%s", e.Host, e.Path)
 	if e.HTTPStatus != 0 {
 		fmt.Fprintf(&b, ", HTTP %d", e.HTTPStatus)
 	}
@@ -114,6 +119,10 @@ func (e *Error) Error() string {
 // Unwrap returns the underlying cause.
 func (e *Error) Unwrap() error { return e.Err }
 
+// Unknown reports whether Antom may or may not have acted on the call; see
+// IsUnknown for when it is true and what to do.
+func (e *Error) Unknown() bool { return e.unknown }
+
 // IsUnknown reports whether err means that the outcome of a call is unknown:
 // Antom may or may not have acted on it (a U result after all retries, a
 // timeout or transport failure after a request may have been delivered, a
@@ -129,7 +138,7 @@ func (e *Error) Unwrap() error { return e.Err }
 // handshake): nothing was processed.
 func IsUnknown(err error) bool {
 	var e *Error
-	return errors.As(err, &e) && e.unknown
+	return errors.As(err, &e) && e.Unknown()
 }
 
 // apiName turns /ams/api/v1/payments/inquiryPayment into inquiryPayment.

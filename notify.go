@@ -56,7 +56,7 @@ type Notification struct {
 // to the merchant's notify URL.
 //
 // It reads at most the configured number of bytes (WithNotificationMaxBytes;
-// a larger body is an error wrapping ErrResponseTooLarge), then verifies the
+// a larger body is an error wrapping ErrTooLarge), then verifies the
 // Signature header over
 //
 //	<METHOD> <URI>
@@ -159,7 +159,7 @@ func (c *Client) notifyMaxBytes() int64 {
 func (c *Client) notifyReadBody(r *http.Request) ([]byte, error) {
 	limit := c.notifyMaxBytes()
 	if r.ContentLength > limit {
-		return nil, fmt.Errorf("%w: notification Content-Length %d exceeds %d bytes (see WithNotificationMaxBytes)", ErrResponseTooLarge, r.ContentLength, limit)
+		return nil, fmt.Errorf("%w: notification Content-Length %d exceeds %d bytes (see WithNotificationMaxBytes)", ErrTooLarge, r.ContentLength, limit)
 	}
 	if r.Body == nil {
 		return nil, nil
@@ -169,7 +169,7 @@ func (c *Client) notifyReadBody(r *http.Request) ([]byte, error) {
 		return nil, fmt.Errorf("alipay: reading notification body: %w", err)
 	}
 	if int64(len(body)) > limit {
-		return nil, fmt.Errorf("%w: notification body exceeds %d bytes (see WithNotificationMaxBytes)", ErrResponseTooLarge, limit)
+		return nil, fmt.Errorf("%w: notification body exceeds %d bytes (see WithNotificationMaxBytes)", ErrTooLarge, limit)
 	}
 	return body, nil
 }

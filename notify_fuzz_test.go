@@ -61,7 +61,7 @@ func notifyFuzzCheck(t *testing.T, n *Notification, err error, body []byte) {
 		if n != nil {
 			t.Fatalf("both a notification and an error: %v", err)
 		}
-		for _, sentinel := range []error{ErrResponseTooLarge, ErrMalformedNotification, ErrMalformedSignature, ErrBadSignature, ErrStaleNotification} {
+		for _, sentinel := range []error{ErrTooLarge, ErrMalformedNotification, ErrMalformedSignature, ErrBadSignature, ErrStaleNotification} {
 			if errors.Is(err, sentinel) {
 				return
 			}

@@ -126,7 +126,7 @@ func (h *notifyHandler) call(ctx context.Context, n *Notification) (err error) {
 // notifyStatus maps a ParseNotification error to the handler's status.
 func notifyStatus(err error) int {
 	switch {
-	case errors.Is(err, ErrResponseTooLarge):
+	case errors.Is(err, ErrTooLarge):
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		return http.StatusRequestTimeout

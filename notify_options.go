@@ -13,7 +13,7 @@ const DefaultNotificationMaxBytes = 1 << 20
 // WithNotificationMaxBytes bounds the notification bodies that
 // ParseNotification and NotificationHandler read (default
 // DefaultNotificationMaxBytes). A larger body is refused with an error
-// wrapping ErrResponseTooLarge (HTTP 413 from the handler). n <= 0 restores
+// wrapping ErrTooLarge (HTTP 413 from the handler). n <= 0 restores
 // the default.
 func WithNotificationMaxBytes(n int64) Option {
 	return func(s *settings) { s.notify.maxBodyBytes = n }

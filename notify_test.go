@@ -269,7 +269,7 @@ func TestParseNotificationBodyLimit(t *testing.T) {
 	})
 	t.Run("Content-Length over the limit", func(t *testing.T) {
 		_, err := notifyTestClient(t, WithNotificationMaxBytes(size-1)).ParseNotification(notifyVectorRequest(v))
-		require.ErrorIs(t, err, ErrResponseTooLarge)
+		require.ErrorIs(t, err, ErrTooLarge)
 		assert.Contains(t, err.Error(), "WithNotificationMaxBytes")
 	})
 	t.Run("unknown length over the limit", func(t *testing.T) {
@@ -277,7 +277,7 @@ func TestParseNotificationBodyLimit(t *testing.T) {
 		r.ContentLength = -1
 		r.Body = io.NopCloser(strings.NewReader(v.Body))
 		_, err := notifyTestClient(t, WithNotificationMaxBytes(size-1)).ParseNotification(r)
-		require.ErrorIs(t, err, ErrResponseTooLarge)
+		require.ErrorIs(t, err, ErrTooLarge)
 	})
 	t.Run("default is 1 MiB", func(t *testing.T) {
 		c := notifyTestClient(t)
@@ -286,7 +286,7 @@ func TestParseNotificationBodyLimit(t *testing.T) {
 		r.Body = io.NopCloser(strings.NewReader(strings.Repeat(" ", 1<<20+1)))
 		r.ContentLength = -1
 		_, err := c.ParseNotification(r)
-		require.ErrorIs(t, err, ErrResponseTooLarge)
+		require.ErrorIs(t, err, ErrTooLarge)
 		assert.Equal(t, int64(1<<20), notifyTestClient(t, WithNotificationMaxBytes(0)).notifyMaxBytes())
 	})
 	t.Run("read error", func(t *testing.T) {

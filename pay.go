@@ -209,7 +209,7 @@ func (c *Client) Pay(ctx context.Context, r *PayRequest) (*PayResponse, error) {
 		return nil, err
 	}
 	if resp.Result.ResultStatus == ResultStatusUnknown && resp.Result.ResultCode == ResultCodePaymentInProcess && !resp.hasTarget() {
-		return nil, &Error{API: c.requestURI(apiPathPay), Host: c.base.Host, RequestID: r.PaymentRequestID, Result: resp.Result, Err: ErrPaymentNotCreated}
+		return nil, &Error{API: apiName(apiPathPay), Path: c.requestURI(apiPathPay), Host: c.base.Host, RequestID: r.PaymentRequestID, Result: resp.Result, Err: ErrPaymentNotCreated}
 	}
 	return resp, nil
 }

@@ -81,7 +81,7 @@ func benchReadReport(b *testing.B, data []byte) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if row.Get(ColumnTransactionID) == "" {
+		if row.Get(columnTransactionID) == "" {
 			b.Fatal("no transactionId")
 		}
 	}

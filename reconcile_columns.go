@@ -31,44 +31,44 @@ const (
 // against a real file before relying on the typed views, and use
 // ReportRow.Get for anything else.
 const (
-	ColumnCustomerID             = "customerId"             // merchant id assigned by Antom
-	ColumnAcquirer               = "acquirer"               // acquirer that processed and settles the transaction
-	ColumnPSP                    = "PSP"                    // newer name of acquirer in the settlement details report
-	ColumnAcquirerReferenceNo    = "acquirerReferenceNo"    // a non-Antom acquirer's transaction id
-	ColumnReferenceMerchantID    = "referenceMerchantId"    // secondary merchant id from the request
-	ColumnReferenceStoreID       = "referenceStoreId"       // store id from the request
-	ColumnTransactionID          = "transactionId"          // paymentId, refundId, captureId, disputeId, ...
-	ColumnOriginalTransactionID  = "originalTransactionId"  // the paymentId a refund, cancel or capture belongs to
-	ColumnTransactionRequestID   = "transactionRequestId"   // paymentRequestId or refundRequestId
-	ColumnReferenceTransactionID = "referenceTransactionId" // referenceOrderId
-	ColumnOrderDescription       = "orderDescription"       // from the original request
-	ColumnTransactionType        = "transactionType"        // PAYMENT, REFUND, CAPTURE, CANCEL, DISPUTE, fees, ...
-	ColumnPaymentMethodType      = "paymentMethodType"      // ALIPAY_HK, CARD, ...
-	ColumnStatus                 = "status"                 // transaction details: the transaction's status
-	ColumnTransactionTime        = "transactionTime"        // when the transaction happened (RFC 3339)
-	ColumnTransactionAmountValue = "transactionAmountValue" // decimal in major units, e.g. 10.25
-	ColumnTransactionCurrency    = "transactionCurrency"    // ISO 4217 code of transactionAmountValue
-	ColumnSettlementBatchID      = "settlementBatchId"      // settlement batch, shared by details and summary
-	ColumnSettlementAmountValue  = "settlementAmountValue"  // decimal in major units, net of fees
-	ColumnSettlementCurrency     = "settlementCurrency"     // ISO 4217 code of settlementAmountValue
-	ColumnSettlementTime         = "settlementInitiatedDate"
-	ColumnSummaryType            = "summaryType"      // settlement summary: TOTAL, or a transaction type the line sums
-	ColumnTransactionCount       = "transactionCount" // settlement summary: number of detail lines summed
-	ColumnProcessingFeeValue     = "processingFeeAmountValue"
-	ColumnProcessingFeeCurrency  = "processingFeeCurrency"
-	ColumnTaxFeeValue            = "taxFeeAmountValue"
-	ColumnTaxFeeCurrency         = "taxFeeCurrency"
+	columnCustomerID             = "customerId"             // merchant id assigned by Antom
+	columnAcquirer               = "acquirer"               // acquirer that processed and settles the transaction
+	columnPSP                    = "PSP"                    // newer name of acquirer in the settlement details report
+	columnAcquirerReferenceNo    = "acquirerReferenceNo"    // a non-Antom acquirer's transaction id
+	columnReferenceMerchantID    = "referenceMerchantId"    // secondary merchant id from the request
+	columnReferenceStoreID       = "referenceStoreId"       // store id from the request
+	columnTransactionID          = "transactionId"          // paymentId, refundId, captureId, disputeId, ...
+	columnOriginalTransactionID  = "originalTransactionId"  // the paymentId a refund, cancel or capture belongs to
+	columnTransactionRequestID   = "transactionRequestId"   // paymentRequestId or refundRequestId
+	columnReferenceTransactionID = "referenceTransactionId" // referenceOrderId
+	columnOrderDescription       = "orderDescription"       // from the original request
+	columnTransactionType        = "transactionType"        // PAYMENT, REFUND, CAPTURE, CANCEL, DISPUTE, fees, ...
+	columnPaymentMethodType      = "paymentMethodType"      // ALIPAY_HK, CARD, ...
+	columnStatus                 = "status"                 // transaction details: the transaction's status
+	columnTransactionTime        = "transactionTime"        // when the transaction happened (RFC 3339)
+	columnTransactionAmountValue = "transactionAmountValue" // decimal in major units, e.g. 10.25
+	columnTransactionCurrency    = "transactionCurrency"    // ISO 4217 code of transactionAmountValue
+	columnSettlementBatchID      = "settlementBatchId"      // settlement batch, shared by details and summary
+	columnSettlementAmountValue  = "settlementAmountValue"  // decimal in major units, net of fees
+	columnSettlementCurrency     = "settlementCurrency"     // ISO 4217 code of settlementAmountValue
+	columnSettlementTime         = "settlementInitiatedDate"
+	columnSummaryType            = "summaryType"      // settlement summary: TOTAL, or a transaction type the line sums
+	columnTransactionCount       = "transactionCount" // settlement summary: number of detail lines summed
+	columnProcessingFeeValue     = "processingFeeAmountValue"
+	columnProcessingFeeCurrency  = "processingFeeCurrency"
+	columnTaxFeeValue            = "taxFeeAmountValue"
+	columnTaxFeeCurrency         = "taxFeeCurrency"
 )
 
-// reportKnownColumns lists every Column constant.
+// reportKnownColumns lists every column constant.
 var reportKnownColumns = [...]string{
-	ColumnCustomerID, ColumnAcquirer, ColumnPSP, ColumnAcquirerReferenceNo, ColumnReferenceMerchantID,
-	ColumnReferenceStoreID, ColumnTransactionID, ColumnOriginalTransactionID, ColumnTransactionRequestID,
-	ColumnReferenceTransactionID, ColumnOrderDescription, ColumnTransactionType, ColumnPaymentMethodType,
-	ColumnStatus, ColumnTransactionTime, ColumnTransactionAmountValue, ColumnTransactionCurrency,
-	ColumnSettlementBatchID, ColumnSettlementAmountValue, ColumnSettlementCurrency, ColumnSettlementTime,
-	ColumnSummaryType, ColumnTransactionCount, ColumnProcessingFeeValue, ColumnProcessingFeeCurrency,
-	ColumnTaxFeeValue, ColumnTaxFeeCurrency,
+	columnCustomerID, columnAcquirer, columnPSP, columnAcquirerReferenceNo, columnReferenceMerchantID,
+	columnReferenceStoreID, columnTransactionID, columnOriginalTransactionID, columnTransactionRequestID,
+	columnReferenceTransactionID, columnOrderDescription, columnTransactionType, columnPaymentMethodType,
+	columnStatus, columnTransactionTime, columnTransactionAmountValue, columnTransactionCurrency,
+	columnSettlementBatchID, columnSettlementAmountValue, columnSettlementCurrency, columnSettlementTime,
+	columnSummaryType, columnTransactionCount, columnProcessingFeeValue, columnProcessingFeeCurrency,
+	columnTaxFeeValue, columnTaxFeeCurrency,
 }
 
 // Fee names, as used in ReportFee.Name. A fee column is named
@@ -84,7 +84,10 @@ const (
 const reportEndMarker = "<END>"
 
 // Columns returns the columns ReportWriter writes for kind k, in order, or
-// nil for ReportUnknown.
+// nil for ReportUnknown. The names are this SDK's best reading of Antom's
+// reports, not a confirmed format (the column names are unexported so as
+// not to freeze a guess): code that needs a column by name reads it with
+// ReportRow.Get, or takes it from here.
 //
 //   - Transaction details: customerId, acquirer, acquirerReferenceNo,
 //     referenceMerchantId, referenceStoreId, transactionId,
@@ -116,29 +119,29 @@ func (k ReportKind) Columns() []string {
 }
 
 var reportTransactionDetailColumns = [...]string{
-	ColumnCustomerID, ColumnAcquirer, ColumnAcquirerReferenceNo, ColumnReferenceMerchantID,
-	ColumnReferenceStoreID, ColumnTransactionID, ColumnOriginalTransactionID,
-	ColumnTransactionRequestID, ColumnReferenceTransactionID, ColumnOrderDescription,
-	ColumnTransactionType, ColumnPaymentMethodType, ColumnStatus, ColumnTransactionTime,
-	ColumnTransactionAmountValue, ColumnTransactionCurrency,
-	ColumnProcessingFeeValue, ColumnProcessingFeeCurrency, ColumnTaxFeeValue, ColumnTaxFeeCurrency,
+	columnCustomerID, columnAcquirer, columnAcquirerReferenceNo, columnReferenceMerchantID,
+	columnReferenceStoreID, columnTransactionID, columnOriginalTransactionID,
+	columnTransactionRequestID, columnReferenceTransactionID, columnOrderDescription,
+	columnTransactionType, columnPaymentMethodType, columnStatus, columnTransactionTime,
+	columnTransactionAmountValue, columnTransactionCurrency,
+	columnProcessingFeeValue, columnProcessingFeeCurrency, columnTaxFeeValue, columnTaxFeeCurrency,
 }
 
 var reportSettlementDetailColumns = [...]string{
-	ColumnSettlementBatchID, ColumnCustomerID, ColumnPSP, ColumnAcquirerReferenceNo,
-	ColumnReferenceMerchantID, ColumnReferenceStoreID, ColumnTransactionID,
-	ColumnOriginalTransactionID, ColumnTransactionRequestID, ColumnReferenceTransactionID,
-	ColumnTransactionType, ColumnPaymentMethodType, ColumnTransactionTime,
-	ColumnTransactionAmountValue, ColumnTransactionCurrency,
-	ColumnSettlementAmountValue, ColumnSettlementCurrency,
-	ColumnProcessingFeeValue, ColumnProcessingFeeCurrency, ColumnTaxFeeValue, ColumnTaxFeeCurrency,
-	ColumnSettlementTime,
+	columnSettlementBatchID, columnCustomerID, columnPSP, columnAcquirerReferenceNo,
+	columnReferenceMerchantID, columnReferenceStoreID, columnTransactionID,
+	columnOriginalTransactionID, columnTransactionRequestID, columnReferenceTransactionID,
+	columnTransactionType, columnPaymentMethodType, columnTransactionTime,
+	columnTransactionAmountValue, columnTransactionCurrency,
+	columnSettlementAmountValue, columnSettlementCurrency,
+	columnProcessingFeeValue, columnProcessingFeeCurrency, columnTaxFeeValue, columnTaxFeeCurrency,
+	columnSettlementTime,
 }
 
 var reportSettlementSummaryColumns = [...]string{
-	ColumnSettlementBatchID, ColumnCustomerID, ColumnAcquirer, ColumnSummaryType,
-	ColumnSettlementTime, ColumnTransactionCount,
-	ColumnSettlementAmountValue, ColumnSettlementCurrency,
+	columnSettlementBatchID, columnCustomerID, columnAcquirer, columnSummaryType,
+	columnSettlementTime, columnTransactionCount,
+	columnSettlementAmountValue, columnSettlementCurrency,
 }
 
 // DetectReportKind recognises a report from its header: a settlement batch
@@ -149,9 +152,9 @@ func DetectReportKind(header []string) ReportKind {
 	var batch, txn bool
 	for _, h := range header {
 		switch {
-		case reportEqualFold(h, ColumnSettlementBatchID):
+		case reportEqualFold(h, columnSettlementBatchID):
 			batch = true
-		case reportEqualFold(h, ColumnTransactionID):
+		case reportEqualFold(h, columnTransactionID):
 			txn = true
 		}
 	}

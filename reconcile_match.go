@@ -157,7 +157,7 @@ func (r *Reconciler) Add(rr *ReportReader) error {
 			}
 			r.AddSettlementSummary(&s)
 		default:
-			return &ReportError{Line: 1, Err: fmt.Errorf("header is not that of a known report (need %s, and %s for settlement reports)", ColumnTransactionID, ColumnSettlementBatchID)}
+			return &ReportError{Line: 1, Err: fmt.Errorf("header is not that of a known report (need %s, and %s for settlement reports)", columnTransactionID, columnSettlementBatchID)}
 		}
 	}
 }

@@ -285,7 +285,7 @@ func TestReconcileErrors(t *testing.T) {
 	var re *ReportError
 	require.ErrorAs(t, err, &re)
 	assert.Equal(t, 2, re.Line)
-	assert.Equal(t, ColumnSettlementAmountValue, re.Column)
+	assert.Equal(t, columnSettlementAmountValue, re.Column)
 	assert.ErrorIs(t, r.Add(openReport(t, "after_end.csv")), ErrReportAfterEnd)
 	assert.ErrorContains(t, r.Add(NewReportReader(strings.NewReader("foo,bar\n1,2\n<END>\n"))), "not that of a known report")
 	assert.ErrorIs(t, r.Add(NewReportReader(strings.NewReader(""))), ErrReportTruncated)

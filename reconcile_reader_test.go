@@ -165,7 +165,7 @@ func TestReportReaderBadAmountFile(t *testing.T) {
 	var re *ReportError
 	require.ErrorAs(t, err, &re)
 	assert.Equal(t, 2, re.Line)
-	assert.Equal(t, ColumnSettlementAmountValue, re.Column)
+	assert.Equal(t, columnSettlementAmountValue, re.Column)
 	assert.Contains(t, err.Error(), "report line 2, column settlementAmountValue")
 }
 
@@ -268,19 +268,19 @@ func TestReportViewsErrors(t *testing.T) {
 		err      error
 		msg      string
 	}{
-		{"excess precision", "transactionId,transactionAmountValue,transactionCurrency\nt,1.001,USD\n<END>\n", tdView, ColumnTransactionAmountValue, ErrExcessPrecision, ""},
-		{"JPY with cents", "transactionId,transactionAmountValue,transactionCurrency\nt,1.5,JPY\n<END>\n", tdView, ColumnTransactionAmountValue, ErrExcessPrecision, ""},
-		{"grouping", "transactionId,transactionAmountValue,transactionCurrency\nt,\"1,000.00\",USD\n<END>\n", tdView, ColumnTransactionAmountValue, ErrMalformedDecimal, ""},
-		{"unknown currency", "transactionId,transactionAmountValue,transactionCurrency\nt,1.00,ABC\n<END>\n", tdView, ColumnTransactionCurrency, ErrUnknownCurrency, ""},
-		{"lower-case currency", "transactionId,transactionAmountValue,transactionCurrency\nt,1.00,usd\n<END>\n", tdView, ColumnTransactionCurrency, ErrMalformedCurrency, ""},
-		{"empty amount", "transactionId,transactionAmountValue,transactionCurrency\nt,,USD\n<END>\n", tdView, ColumnTransactionAmountValue, nil, "value is empty"},
-		{"missing amount column", "transactionId,transactionCurrency\nt,USD\n<END>\n", tdView, ColumnTransactionAmountValue, nil, "column missing"},
-		{"missing transaction id", "transactionAmountValue,transactionCurrency\n1,USD\n<END>\n", tdView, ColumnTransactionID, nil, "column missing"},
+		{"excess precision", "transactionId,transactionAmountValue,transactionCurrency\nt,1.001,USD\n<END>\n", tdView, columnTransactionAmountValue, ErrExcessPrecision, ""},
+		{"JPY with cents", "transactionId,transactionAmountValue,transactionCurrency\nt,1.5,JPY\n<END>\n", tdView, columnTransactionAmountValue, ErrExcessPrecision, ""},
+		{"grouping", "transactionId,transactionAmountValue,transactionCurrency\nt,\"1,000.00\",USD\n<END>\n", tdView, columnTransactionAmountValue, ErrMalformedDecimal, ""},
+		{"unknown currency", "transactionId,transactionAmountValue,transactionCurrency\nt,1.00,ABC\n<END>\n", tdView, columnTransactionCurrency, ErrUnknownCurrency, ""},
+		{"lower-case currency", "transactionId,transactionAmountValue,transactionCurrency\nt,1.00,usd\n<END>\n", tdView, columnTransactionCurrency, ErrMalformedCurrency, ""},
+		{"empty amount", "transactionId,transactionAmountValue,transactionCurrency\nt,,USD\n<END>\n", tdView, columnTransactionAmountValue, nil, "value is empty"},
+		{"missing amount column", "transactionId,transactionCurrency\nt,USD\n<END>\n", tdView, columnTransactionAmountValue, nil, "column missing"},
+		{"missing transaction id", "transactionAmountValue,transactionCurrency\n1,USD\n<END>\n", tdView, columnTransactionID, nil, "column missing"},
 		{"bad fee", "transactionId,transactionAmountValue,transactionCurrency,taxFeeAmountValue,taxFeeCurrency\nt,1,USD,0.001,USD\n<END>\n", tdView, "taxFeeAmountValue", ErrExcessPrecision, ""},
-		{"bad time", "transactionId,transactionAmountValue,transactionCurrency,transactionTime\nt,1,USD,yesterday\n<END>\n", tdView, ColumnTransactionTime, nil, "not a time"},
-		{"bad count", "settlementBatchId,transactionCount,settlementAmountValue,settlementCurrency\nb,-1,1,USD\n<END>\n", ssView, ColumnTransactionCount, nil, "not a count"},
-		{"settlement currency", "settlementBatchId,transactionId,transactionAmountValue,transactionCurrency,settlementAmountValue,settlementCurrency\nb,t,1,USD,1,XAU\n<END>\n", sdView, ColumnSettlementCurrency, ErrNoMinorUnit, ""},
-		{"too many digits", "settlementBatchId,settlementAmountValue,settlementCurrency\nb,100000000000000000,JPY\n<END>\n", ssView, ColumnSettlementAmountValue, ErrAmountTooLarge, ""},
+		{"bad time", "transactionId,transactionAmountValue,transactionCurrency,transactionTime\nt,1,USD,yesterday\n<END>\n", tdView, columnTransactionTime, nil, "not a time"},
+		{"bad count", "settlementBatchId,transactionCount,settlementAmountValue,settlementCurrency\nb,-1,1,USD\n<END>\n", ssView, columnTransactionCount, nil, "not a count"},
+		{"settlement currency", "settlementBatchId,transactionId,transactionAmountValue,transactionCurrency,settlementAmountValue,settlementCurrency\nb,t,1,USD,1,XAU\n<END>\n", sdView, columnSettlementCurrency, ErrNoMinorUnit, ""},
+		{"too many digits", "settlementBatchId,settlementAmountValue,settlementCurrency\nb,100000000000000000,JPY\n<END>\n", ssView, columnSettlementAmountValue, ErrAmountTooLarge, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

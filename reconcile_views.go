@@ -15,21 +15,21 @@ func (r ReportRow) TransactionDetail() (TransactionDetail, error) {
 	v := reportView{row: r}
 	d := TransactionDetail{
 		Line:                   r.line,
-		CustomerID:             v.str(ColumnCustomerID),
-		Acquirer:               v.str(ColumnAcquirer),
-		AcquirerReferenceNo:    v.str(ColumnAcquirerReferenceNo),
-		ReferenceMerchantID:    v.str(ColumnReferenceMerchantID),
-		ReferenceStoreID:       v.str(ColumnReferenceStoreID),
-		TransactionID:          v.required(ColumnTransactionID),
-		OriginalTransactionID:  v.str(ColumnOriginalTransactionID),
-		TransactionRequestID:   v.str(ColumnTransactionRequestID),
-		ReferenceTransactionID: v.str(ColumnReferenceTransactionID),
-		OrderDescription:       v.str(ColumnOrderDescription),
-		TransactionType:        TransactionType(v.str(ColumnTransactionType)),
-		PaymentMethodType:      v.str(ColumnPaymentMethodType),
-		Status:                 v.str(ColumnStatus),
-		TransactionTime:        v.time(ColumnTransactionTime),
-		TransactionAmount:      v.amount(ColumnTransactionAmountValue, ColumnTransactionCurrency),
+		CustomerID:             v.str(columnCustomerID),
+		Acquirer:               v.str(columnAcquirer),
+		AcquirerReferenceNo:    v.str(columnAcquirerReferenceNo),
+		ReferenceMerchantID:    v.str(columnReferenceMerchantID),
+		ReferenceStoreID:       v.str(columnReferenceStoreID),
+		TransactionID:          v.required(columnTransactionID),
+		OriginalTransactionID:  v.str(columnOriginalTransactionID),
+		TransactionRequestID:   v.str(columnTransactionRequestID),
+		ReferenceTransactionID: v.str(columnReferenceTransactionID),
+		OrderDescription:       v.str(columnOrderDescription),
+		TransactionType:        TransactionType(v.str(columnTransactionType)),
+		PaymentMethodType:      v.str(columnPaymentMethodType),
+		Status:                 v.str(columnStatus),
+		TransactionTime:        v.time(columnTransactionTime),
+		TransactionAmount:      v.amount(columnTransactionAmountValue, columnTransactionCurrency),
 	}
 	d.Fees = v.fees(d.TransactionAmount.Currency)
 	if v.err != nil {
@@ -46,25 +46,25 @@ func (r ReportRow) SettlementDetail() (SettlementDetail, error) {
 	v := reportView{row: r}
 	d := SettlementDetail{
 		Line:                   r.line,
-		SettlementBatchID:      v.required(ColumnSettlementBatchID),
-		CustomerID:             v.str(ColumnCustomerID),
-		Acquirer:               v.str(ColumnPSP),
-		AcquirerReferenceNo:    v.str(ColumnAcquirerReferenceNo),
-		ReferenceMerchantID:    v.str(ColumnReferenceMerchantID),
-		ReferenceStoreID:       v.str(ColumnReferenceStoreID),
-		TransactionID:          v.present(ColumnTransactionID),
-		OriginalTransactionID:  v.str(ColumnOriginalTransactionID),
-		TransactionRequestID:   v.str(ColumnTransactionRequestID),
-		ReferenceTransactionID: v.str(ColumnReferenceTransactionID),
-		TransactionType:        TransactionType(v.str(ColumnTransactionType)),
-		PaymentMethodType:      v.str(ColumnPaymentMethodType),
-		TransactionTime:        v.time(ColumnTransactionTime),
-		TransactionAmount:      v.amount(ColumnTransactionAmountValue, ColumnTransactionCurrency),
-		SettlementAmount:       v.amount(ColumnSettlementAmountValue, ColumnSettlementCurrency),
-		SettlementTime:         v.time(ColumnSettlementTime),
+		SettlementBatchID:      v.required(columnSettlementBatchID),
+		CustomerID:             v.str(columnCustomerID),
+		Acquirer:               v.str(columnPSP),
+		AcquirerReferenceNo:    v.str(columnAcquirerReferenceNo),
+		ReferenceMerchantID:    v.str(columnReferenceMerchantID),
+		ReferenceStoreID:       v.str(columnReferenceStoreID),
+		TransactionID:          v.present(columnTransactionID),
+		OriginalTransactionID:  v.str(columnOriginalTransactionID),
+		TransactionRequestID:   v.str(columnTransactionRequestID),
+		ReferenceTransactionID: v.str(columnReferenceTransactionID),
+		TransactionType:        TransactionType(v.str(columnTransactionType)),
+		PaymentMethodType:      v.str(columnPaymentMethodType),
+		TransactionTime:        v.time(columnTransactionTime),
+		TransactionAmount:      v.amount(columnTransactionAmountValue, columnTransactionCurrency),
+		SettlementAmount:       v.amount(columnSettlementAmountValue, columnSettlementCurrency),
+		SettlementTime:         v.time(columnSettlementTime),
 	}
 	if d.Acquirer == "" {
-		d.Acquirer = v.str(ColumnAcquirer)
+		d.Acquirer = v.str(columnAcquirer)
 	}
 	d.Fees = v.fees(d.SettlementAmount.Currency)
 	if v.err != nil {
@@ -80,13 +80,13 @@ func (r ReportRow) SettlementSummary() (SettlementSummary, error) {
 	v := reportView{row: r}
 	s := SettlementSummary{
 		Line:              r.line,
-		SettlementBatchID: v.required(ColumnSettlementBatchID),
-		CustomerID:        v.str(ColumnCustomerID),
-		Acquirer:          v.str(ColumnAcquirer),
-		SummaryType:       v.str(ColumnSummaryType),
-		SettlementTime:    v.time(ColumnSettlementTime),
-		TransactionCount:  v.count(ColumnTransactionCount),
-		SettlementAmount:  v.amount(ColumnSettlementAmountValue, ColumnSettlementCurrency),
+		SettlementBatchID: v.required(columnSettlementBatchID),
+		CustomerID:        v.str(columnCustomerID),
+		Acquirer:          v.str(columnAcquirer),
+		SummaryType:       v.str(columnSummaryType),
+		SettlementTime:    v.time(columnSettlementTime),
+		TransactionCount:  v.count(columnTransactionCount),
+		SettlementAmount:  v.amount(columnSettlementAmountValue, columnSettlementCurrency),
 	}
 	if v.err != nil {
 		return SettlementSummary{}, v.err

@@ -247,7 +247,8 @@ func TestCreatePaymentSessionRoundTrip(t *testing.T) {
 		assert.Equal(t, ResultCodeParamIllegal, e.Result.ResultCode)
 		assert.False(t, IsUnknown(err))
 		assert.Equal(t, "paymentRequestId01", e.RequestID)
-		assert.Equal(t, "/ams/api/v1/payments/createPaymentSession", e.API)
+		assert.Equal(t, "createPaymentSession", e.API)
+		assert.Equal(t, "/ams/api/v1/payments/createPaymentSession", e.Path)
 	})
 	t.Run("U", func(t *testing.T) {
 		fake := newFakeAntom(t)

@@ -3,14 +3,16 @@ package alipaytest
 import (
 	"sync"
 	"time"
+
+	"github.com/xborderpay/alipay"
 )
 
 // A Clock tells the server what time it is. Payment expiry, notification
 // retries, Response-Time and Request-Time headers and report dates all read
-// it, so a test that replaces it controls them all.
-type Clock interface {
-	Now() time.Time
-}
+// it, so a test that replaces it controls them all. It is alipay.Clock: the
+// same clock can be given to the server, to alipay.WithClock and to the
+// mapi and mapitest clock options.
+type Clock = alipay.Clock
 
 type realClock struct{}
 
@@ -22,7 +24,7 @@ func (realClock) Now() time.Time { return time.Now() }
 //
 // The server signs notifications at the fake time. Server.Client gives its
 // client the same clock; a client made with alipay.NewClient needs
-// alipay.WithClock(clock.Now), or it refuses them as outside its replay
+// alipay.WithClock(clock), or it refuses them as outside its replay
 // window (alipay.DefaultNotificationTolerance) once the fake time is more
 // than a day from the real one.
 //

@@ -20,7 +20,7 @@ type inquiryPaymentResponse struct {
 	PaymentAmount        wireAmount    `json:"paymentAmount"`
 	PaymentCreateTime    string        `json:"paymentCreateTime"`
 	PaymentTime          string        `json:"paymentTime,omitempty"`
-	PaymentMethodType    string        `json:"paymentMethodType"`
+	PaymentMethodType    string        `json:"paymentMethodType,omitempty"` // empty until the buyer chose a method (sessions)
 	Transactions         []transaction `json:"transactions,omitempty"`
 	Metadata             string        `json:"metadata,omitempty"`
 }

@@ -233,7 +233,7 @@ func (s *Server) Client(opts ...alipay.Option) *alipay.Client {
 		alipay.WithAlipayPublicKey(s.antom.publicPEM),
 		alipay.WithEndpoint(s.URL),
 		alipay.WithHTTPClient(s.ts.Client()),
-		alipay.WithClock(s.clock.Now),
+		alipay.WithClock(s.clock),
 		alipay.WithRetry(alipay.RetryPolicy{MaxAttempts: 4, MinBackoff: time.Millisecond, MaxBackoff: 20 * time.Millisecond}),
 	}
 	c, err := alipay.NewClient(s.clientID, append(base, opts...)...)

@@ -97,6 +97,9 @@ func TestCheckoutPageFlow(t *testing.T) {
 	inq, err := c.InquiryPayment(ctx, &alipay.InquiryPaymentRequest{PaymentRequestID: "ckp-flow"})
 	require.NoError(t, err)
 	assert.Equal(t, alipay.PaymentStatusProcessing, inq.PaymentStatus)
+	var wire map[string]any
+	require.NoError(t, c.Do(ctx, "/ams/api/v1/payments/inquiryPayment", &alipay.InquiryPaymentRequest{PaymentRequestID: "ckp-flow"}, &wire))
+	assert.NotContains(t, wire, "paymentMethodType", "no method is sent (not even \"\") before the buyer chose one")
 
 	status, page := getPage(t, sess.NormalURL)
 	require.Equal(t, http.StatusOK, status)

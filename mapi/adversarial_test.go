@@ -39,17 +39,17 @@ func TestAdversarialAnswers(t *testing.T) {
 	}
 	tests := []struct {
 		name   string
-		faults []mapitest.Fault
+		faults []mapitest.FaultKind
 		call   func(srv *mapitest.Server, c *mapi.Client) error
 		want   *outcome // nil: success
 		check  func(t *testing.T, srv *mapitest.Server)
 	}{
-		{"unsigned success", []mapitest.Fault{mapitest.FaultUnsigned},
+		{"unsigned success", []mapitest.FaultKind{mapitest.MissingSignature},
 			func(_ *mapitest.Server, c *mapi.Client) error { return query(c, "P-1") }, &outcome{unknown: true, is: mapi.ErrUnsigned}, nil},
-		{"unsigned failure is not final", []mapitest.Fault{mapitest.FaultUnsigned},
+		{"unsigned failure is not final", []mapitest.FaultKind{mapitest.MissingSignature},
 			func(_ *mapitest.Server, c *mapi.Client) error { return query(c, "NO-SUCH") },
 			&outcome{unknown: true, code: mapi.CodeTradeNotExist, is: mapi.ErrUnsigned}, nil},
-		{"unsigned refund success, refund made", []mapitest.Fault{mapitest.FaultUnsigned},
+		{"unsigned refund success, refund made", []mapitest.FaultKind{mapitest.MissingSignature},
 			func(_ *mapitest.Server, c *mapi.Client) error {
 				_, err := c.Refund(ctx, &mapi.RefundRequest{OutReturnNo: "R-1", OutTradeNo: "P-1", ReturnAmount: "1", Currency: "USD"})
 				return err
@@ -57,25 +57,25 @@ func TestAdversarialAnswers(t *testing.T) {
 				tr, _ := srv.Trade("P-1")
 				assert.Equal(t, "1.00", tr.Refunded, "the unknown refund did happen: unknown was right")
 			}},
-		{"unsigned refund failure", []mapitest.Fault{mapitest.FaultUnsigned},
+		{"unsigned refund failure", []mapitest.FaultKind{mapitest.MissingSignature},
 			func(_ *mapitest.Server, c *mapi.Client) error {
 				_, err := c.Refund(ctx, &mapi.RefundRequest{OutReturnNo: "R-2", OutTradeNo: "P-1", ReturnAmount: "11", Currency: "USD"})
 				return err
 			}, &outcome{unknown: true, code: mapi.CodeReturnAmountExceed, is: mapi.ErrUnsigned}, nil},
-		{"signed trade under a flipped is_success", []mapitest.Fault{mapitest.FaultPartlySigned},
+		{"signed trade under a flipped is_success", []mapitest.FaultKind{mapitest.ForgedFail},
 			func(_ *mapitest.Server, c *mapi.Client) error { return query(c, "P-1") }, &outcome{unknown: true, code: mapi.CodeTradeNotExist}, nil},
-		{"answer replayed from another trade", []mapitest.Fault{mapitest.FaultReplay},
+		{"answer replayed from another trade", []mapitest.FaultKind{mapitest.ReplaySigned},
 			func(_ *mapitest.Server, c *mapi.Client) error { return query(c, "P-2") }, &outcome{unknown: true, is: mapi.ErrUnboundAnswer}, nil},
-		{"paid answer replayed for a trade that does not exist", []mapitest.Fault{mapitest.FaultReplay},
+		{"paid answer replayed for a trade that does not exist", []mapitest.FaultKind{mapitest.ReplaySigned},
 			func(_ *mapitest.Server, c *mapi.Client) error { return query(c, "NO-SUCH") }, &outcome{unknown: true, is: mapi.ErrUnboundAnswer}, nil},
-		{"redirect", []mapitest.Fault{mapitest.FaultRedirect},
+		{"redirect", []mapitest.FaultKind{mapitest.Redirect},
 			func(_ *mapitest.Server, c *mapi.Client) error { return query(c, "P-1") }, &outcome{unknown: true, is: httpx.ErrRedirect},
 			func(t *testing.T, srv *mapitest.Server) {
 				assert.Zero(t, srv.StrayRequests(), "the redirect was followed")
 			}},
-		{"SYSTEM_ERROR then success", []mapitest.Fault{mapitest.FaultSystemError},
+		{"SYSTEM_ERROR then success", []mapitest.FaultKind{mapitest.SystemError},
 			func(_ *mapitest.Server, c *mapi.Client) error { return query(c, "P-1") }, nil, nil},
-		{"SYSTEM_ERROR on a refund, then success", []mapitest.Fault{mapitest.FaultSystemError, mapitest.FaultSystemError},
+		{"SYSTEM_ERROR on a refund, then success", []mapitest.FaultKind{mapitest.SystemError, mapitest.SystemError},
 			func(_ *mapitest.Server, c *mapi.Client) error {
 				_, err := c.Refund(ctx, &mapi.RefundRequest{OutReturnNo: "R-3", OutTradeNo: "P-1", ReturnAmount: "2", Currency: "USD"})
 				return err
@@ -83,14 +83,11 @@ func TestAdversarialAnswers(t *testing.T) {
 				tr, _ := srv.Trade("P-1")
 				assert.Equal(t, "2.00", tr.Refunded, "refunded once, with the same out_return_no")
 			}},
-		{"SYSTEM_ERROR until retries run out", []mapitest.Fault{mapitest.FaultSystemError, mapitest.FaultSystemError, mapitest.FaultSystemError},
+		{"SYSTEM_ERROR until retries run out", []mapitest.FaultKind{mapitest.SystemError, mapitest.SystemError, mapitest.SystemError},
 			func(_ *mapitest.Server, c *mapi.Client) error { return query(c, "P-1") }, &outcome{unknown: true, code: mapi.CodeSystemError}, nil},
 		{"sign type the merchant never registered", nil,
 			func(srv *mapitest.Server, _ *mapi.Client) error {
-				rsa2, err := srv.Client(mapi.WithSignType(mapi.SignTypeRSA2))
-				if err != nil {
-					return err
-				}
+				rsa2 := srv.Client(mapi.WithSignType(mapi.SignTypeRSA2))
 				return query(rsa2, "P-1")
 			}, &outcome{unknown: true, code: mapi.CodeIllegalSign}, nil},
 	}
@@ -100,7 +97,9 @@ func TestAdversarialAnswers(t *testing.T) {
 			notifyURL, _ := notifySink(t, c)
 			paidTrade(t, srv, c, "P-1", notifyURL)
 			paidTrade(t, srv, c, "P-2", notifyURL)
-			srv.Inject(tt.faults...)
+			for _, k := range tt.faults {
+				srv.InjectFault("", mapitest.Fault{Kind: k})
+			}
 			err := tt.call(srv, c)
 			if tt.want == nil {
 				require.NoError(t, err)
@@ -165,7 +164,7 @@ func TestExpiredNotifyIDConfirmedByQuery(t *testing.T) {
 
 	// A query that cannot be trusted leaves the notification unanswered
 	// (503), so Alipay sends it again, rather than refusing it for good.
-	srv.Inject(mapitest.FaultUnsigned)
+	srv.InjectFault("single_trade_query", mapitest.Fault{Kind: mapitest.MissingSignature})
 	d, err = srv.Resend(ctx, "E-1")
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusServiceUnavailable, d.Status)

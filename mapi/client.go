@@ -156,8 +156,8 @@ func WithGateway(u string) Option { return func(s *settings) { s.gateway = u } }
 // (the default, as in Alipay's demo) or off.
 func WithNotifyVerify(on bool) Option { return func(s *settings) { s.notifyVerify = &on } }
 
-// WithMaxNotificationBytes bounds notification bodies (default 64 KiB).
-func WithMaxNotificationBytes(n int64) Option { return func(s *settings) { s.maxNotify = n } }
+// WithNotificationMaxBytes bounds notification bodies (default 64 KiB).
+func WithNotificationMaxBytes(n int64) Option { return func(s *settings) { s.maxNotify = n } }
 
 // WithHTTPClient sets the HTTP client whose transport every call uses.
 // Redirects are never followed whatever its CheckRedirect says, and its
@@ -180,8 +180,18 @@ func WithRetry(p alipay.RetryPolicy) Option { return func(s *settings) { s.retry
 // signatures or notification bodies.
 func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.logger = l } }
 
-// WithClock replaces time.Now (for gmt_return defaults), for tests.
-func WithClock(now func() time.Time) Option { return func(s *settings) { s.now = now } }
+// WithClock sets the clock the client reads (default the real time), for
+// gmt_return defaults. Tests pass the clock their fake gateway runs on
+// (mapitest.WithClock), such as an alipaytest.FakeClock. A nil clock keeps
+// the real time.
+func WithClock(c alipay.Clock) Option {
+	return func(s *settings) {
+		s.now = nil
+		if c != nil {
+			s.now = c.Now
+		}
+	}
+}
 
 // NewClient returns a client for the merchant's partner ID (PID: 16 digits
 // starting with 2088). Keys are parsed here, once; errors never echo key

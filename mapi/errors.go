@@ -104,7 +104,7 @@ func (e *Error) Unknown() bool { return e.unknown }
 // IsUnknown reports whether err is an *Error whose outcome is unknown.
 func IsUnknown(err error) bool {
 	var e *Error
-	return errors.As(err, &e) && e.unknown
+	return errors.As(err, &e) && e.Unknown()
 }
 
 // ErrorCodeOf returns the Alipay error code carried by err, or "".

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/xborderpay/alipay/mapi"
@@ -16,11 +15,7 @@ import (
 func ExampleClient_NotificationMux() {
 	srv := mapitest.NewServer()
 	defer srv.Close()
-	c, err := srv.Client()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return
-	}
+	c := srv.Client()
 	mux := http.NewServeMux()
 	mux.Handle("/alipay/notify", c.NotificationMux(mapi.NotificationFuncs{
 		Trade: func(ctx context.Context, n *mapi.TradeNotification) error {

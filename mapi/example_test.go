@@ -74,7 +74,7 @@ func ExampleClient_AppOrderString() {
 func ExampleClient_NotificationHandler() {
 	srv := mapitest.NewServer()
 	defer srv.Close()
-	c, _ := srv.Client() // notify_verify is on: the fake gateway answers it
+	c := srv.Client() // notify_verify is on: the fake gateway answers it
 	notify := httptest.NewServer(c.NotificationHandler(func(ctx context.Context, n *mapi.TradeNotification) error {
 		// Deduplicate on n.NotifyID, check amount and currency against the
 		// order, then record the payment. Returning an error makes Alipay
@@ -98,7 +98,7 @@ func ExampleClient_NotificationHandler() {
 func ExampleClient_Refund() {
 	srv := mapitest.NewServer()
 	defer srv.Close()
-	c, _ := srv.Client()
+	c := srv.Client()
 	notify := httptest.NewServer(c.NotificationHandler(func(context.Context, *mapi.TradeNotification) error { return nil }))
 	defer notify.Close()
 	order, _ := c.AppOrderString(&mapi.AppOrder{OutTradeNo: "ORDER-8", Subject: "Cake", Currency: "JPY", TotalFee: "1200", NotifyURL: notify.URL})
@@ -140,14 +140,14 @@ func ExampleNewFPTradeReader() {
 func ExampleIsUnknown() {
 	srv := mapitest.NewServer()
 	defer srv.Close()
-	c, _ := srv.Client()
+	c := srv.Client()
 	order, _ := c.AppOrderString(&mapi.AppOrder{OutTradeNo: "ORDER-9", Subject: "Cake", Currency: "GBP", TotalFee: "12"})
 	if _, err := srv.Pay(context.Background(), order); err != nil {
 		panic(err)
 	}
 	ctx := context.Background()
 
-	srv.Inject(mapitest.FaultUnsigned)
+	srv.InjectFault("forex_refund", mapitest.Fault{Kind: mapitest.MissingSignature})
 	req := &mapi.RefundRequest{OutReturnNo: "REFUND-9-1", OutTradeNo: "ORDER-9", ReturnAmount: "2", Currency: "GBP"}
 	_, err := c.Refund(ctx, req)
 	fmt.Println("unknown:", mapi.IsUnknown(err))

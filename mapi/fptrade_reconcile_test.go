@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/xborderpay/alipay"
+	"github.com/xborderpay/alipay/alipaytest"
 	"github.com/xborderpay/alipay/mapi"
 	"github.com/xborderpay/alipay/mapi/mapitest"
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -96,11 +97,10 @@ func TestFPTradeRowTransactionDetail(t *testing.T) {
 // fptrade file, and reconciles that file against a ledger with mistakes.
 func TestAddFPTrade(t *testing.T) {
 	now := time.Date(2026, 11, 21, 15, 0, 0, 0, mapi.Beijing)
-	clock := func() time.Time { return now }
+	clock := alipaytest.NewFakeClock(now) // one clock shape: alipaytest's FakeClock runs mapitest and mapi too
 	srv := mapitest.NewServer(mapitest.WithClock(clock))
 	defer srv.Close()
-	c, err := srv.Client(mapi.WithClock(clock))
-	require.NoError(t, err)
+	c := srv.Client(mapi.WithClock(clock))
 	ctx := context.Background()
 
 	tradeNo := map[string]string{}
@@ -115,7 +115,7 @@ func TestAddFPTrade(t *testing.T) {
 		require.NoError(t, err)
 		tradeNo[o.OutTradeNo] = p.TradeNo
 	}
-	_, err = c.Refund(ctx, &mapi.RefundRequest{OutReturnNo: "REFUND-1", OutTradeNo: "ORDER-1", ReturnAmount: "4", Currency: "USD"})
+	_, err := c.Refund(ctx, &mapi.RefundRequest{OutReturnNo: "REFUND-1", OutTradeNo: "ORDER-1", ReturnAmount: "4", Currency: "USD"})
 	require.NoError(t, err)
 
 	var file bytes.Buffer

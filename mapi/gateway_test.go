@@ -84,10 +84,15 @@ func newFake(t *testing.T, opts ...mapitest.Option) (*mapitest.Server, *mapi.Cli
 	t.Helper()
 	srv := mapitest.NewServer(opts...)
 	t.Cleanup(srv.Close)
-	c, err := srv.Client()
-	require.NoError(t, err)
+	c := srv.Client()
 	return srv, c
 }
+
+// clockFunc lets a test drive the fake gateway and the client with a
+// closure over its own time.
+type clockFunc func() time.Time
+
+func (f clockFunc) Now() time.Time { return f() }
 
 // notifySink is a notify_url that records verified notifications.
 func notifySink(t *testing.T, c *mapi.Client) (string, chan *mapi.TradeNotification) {
@@ -107,8 +112,7 @@ func TestPayQueryRefundFlow(t *testing.T) {
 			ctx := context.Background()
 			srv := mapitest.NewServer(mapitest.WithNotifySignType(st), mapitest.WithSignTypes(mapi.SignTypeRSA, st))
 			t.Cleanup(srv.Close)
-			c, err := srv.Client(mapi.WithSignType(st))
-			require.NoError(t, err)
+			c := srv.Client(mapi.WithSignType(st))
 			notifyURL, got := notifySink(t, c)
 
 			order, err := c.AppOrderString(&mapi.AppOrder{OutTradeNo: "O-1", Subject: "Tea", Currency: "USD", TotalFee: "10", NotifyURL: notifyURL})
@@ -171,12 +175,16 @@ func TestRetries(t *testing.T) {
 	_, err = srv.Pay(ctx, order)
 	require.NoError(t, err)
 
-	srv.FailNext(2)
+	for range 2 {
+		srv.InjectFault("", mapitest.Fault{Kind: mapitest.Status503})
+	}
 	tr, err := c.QueryTrade(ctx, &mapi.QueryTradeRequest{OutTradeNo: "O-2"})
 	require.NoError(t, err, "two 503s are retried within three attempts")
 	assert.Equal(t, "O-2", tr.OutTradeNo)
 
-	srv.FailNext(3)
+	for range 3 {
+		srv.InjectFault("", mapitest.Fault{Kind: mapitest.Status503})
+	}
 	_, err = c.QueryTrade(ctx, &mapi.QueryTradeRequest{OutTradeNo: "O-2"})
 	var e *mapi.Error
 	require.True(t, errors.As(err, &e))
@@ -187,7 +195,7 @@ func TestRetries(t *testing.T) {
 	// The refund is made, its answer lost; the retry sends the same
 	// out_return_no, Alipay says REPEATED_REFUNDMENT_REQUEST, and the client
 	// confirms the refund by query instead of failing.
-	srv.LoseNextResponses(1)
+	srv.InjectFault("forex_refund", mapitest.Fault{Kind: mapitest.DropResponse})
 	r, err := c.Refund(ctx, &mapi.RefundRequest{OutReturnNo: "R-9", OutTradeNo: "O-2", ReturnAmount: "500", Currency: "JPY"})
 	require.NoError(t, err)
 	assert.True(t, r.Replayed)
@@ -203,10 +211,9 @@ func TestRetries(t *testing.T) {
 func TestNoRetryPolicy(t *testing.T) {
 	srv := mapitest.NewServer()
 	t.Cleanup(srv.Close)
-	c, err := srv.Client(mapi.WithRetry(alipay.NoRetry))
-	require.NoError(t, err)
-	srv.FailNext(1)
-	_, err = c.QueryTrade(context.Background(), &mapi.QueryTradeRequest{OutTradeNo: "x"})
+	c := srv.Client(mapi.WithRetry(alipay.NoRetry))
+	srv.InjectFault("", mapitest.Fault{Kind: mapitest.Status503})
+	_, err := c.QueryTrade(context.Background(), &mapi.QueryTradeRequest{OutTradeNo: "x"})
 	assert.True(t, mapi.IsUnknown(err))
 }
 
@@ -228,7 +235,7 @@ func TestGatewayRejectsBadCredentials(t *testing.T) {
 func TestFilesFromFake(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 21, 15, 0, 0, 0, mapi.Beijing)
-	srv, c := newFake(t, mapitest.WithClock(func() time.Time { return now }))
+	srv, c := newFake(t, mapitest.WithClock(clockFunc(func() time.Time { return now })))
 	notifyURL, _ := notifySink(t, c)
 	for i, fee := range []string{"10", "20.5"} {
 		order, err := c.AppOrderString(&mapi.AppOrder{OutTradeNo: "F-" + string(rune('a'+i)), Subject: "商品", Currency: "EUR", TotalFee: fee, NotifyURL: notifyURL})

@@ -116,7 +116,7 @@ func TestResendScheduleUntilAcknowledged(t *testing.T) {
 	now := time.Date(2026, 11, 28, 10, 0, 0, 0, mapi.Beijing)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
-	srv, c := newFake(t, mapitest.WithClock(clock))
+	srv, c := newFake(t, mapitest.WithClock(clockFunc(clock)))
 	shop := newLegacyShop(t, c)
 	shop.failing = 2
 
@@ -158,7 +158,7 @@ func TestResendScheduleGivesUp(t *testing.T) {
 	var mu sync.Mutex
 	now := time.Date(2026, 11, 28, 10, 0, 0, 0, mapi.Beijing)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	srv, c := newFake(t, mapitest.WithClock(clock))
+	srv, c := newFake(t, mapitest.WithClock(clockFunc(clock)))
 	shop := newLegacyShop(t, c)
 	shop.failing = 100
 
@@ -188,7 +188,7 @@ func TestUnpaidOrderExpires(t *testing.T) {
 	var mu sync.Mutex
 	now := time.Date(2026, 11, 28, 10, 0, 0, 0, mapi.Beijing)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	srv, c := newFake(t, mapitest.WithClock(clock))
+	srv, c := newFake(t, mapitest.WithClock(clockFunc(clock)))
 
 	s, err := c.AppOrderString(&mapi.AppOrder{OutTradeNo: "OPEN-1", Subject: "Tea", Currency: "GBP", TotalFee: "1.00", ItBPay: "15m"})
 	require.NoError(t, err)
@@ -233,9 +233,8 @@ func TestSeoulNightlyJob(t *testing.T) {
 	now := time.Date(2026, 11, 28, 9, 30, 0, 0, seoul) // 08:30 Beijing, 28 Nov
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	set := func(t time.Time) { mu.Lock(); now = t; mu.Unlock() }
-	srv, _ := newFake(t, mapitest.WithClock(clock))
-	c, err := srv.Client(mapi.WithClock(clock))
-	require.NoError(t, err)
+	srv, _ := newFake(t, mapitest.WithClock(clockFunc(clock)))
+	c := srv.Client(mapi.WithClock(clockFunc(clock)))
 
 	for i, at := range []time.Time{
 		time.Date(2026, 11, 28, 0, 30, 0, 0, seoul),  // 27 Nov 23:30 in Beijing
@@ -269,7 +268,7 @@ func TestSeoulNightlyJob(t *testing.T) {
 	// 00:30 on 29 Nov in Seoul is 23:30 on 28 Nov in Beijing: the day is
 	// not over where Alipay counts, and the job is told so.
 	set(time.Date(2026, 11, 29, 0, 30, 0, 0, seoul))
-	_, err = job()
+	_, err := job()
 	var ve *mapi.ValidationError
 	require.True(t, errors.As(err, &ve), "got %v", err)
 	assert.Contains(t, ve.Reason, "has not ended in Beijing")
@@ -297,7 +296,7 @@ func TestSeoulNightlyJob(t *testing.T) {
 func TestGBKFileWhoseRowsLookLikeUTF8(t *testing.T) {
 	ctx := context.Background()
 	paidAt := time.Date(2026, 11, 28, 10, 0, 0, 0, mapi.Beijing)
-	srv, c := newFake(t, mapitest.WithClock(func() time.Time { return paidAt }))
+	srv, c := newFake(t, mapitest.WithClock(clockFunc(func() time.Time { return paidAt })))
 	for _, o := range []mapi.AppOrder{
 		{OutTradeNo: "G-1", Subject: "原装品", Currency: "GBP", TotalFee: "10.00"},
 		{OutTradeNo: "G-2", Subject: "原装品", Currency: "USD", RMBFee: "100.00"},
@@ -406,7 +405,7 @@ func TestDownloadDeclaredCharset(t *testing.T) {
 			_, _ = io.WriteString(w, body)
 		}))
 		c, err := mapi.NewClient(sandboxPID, mapi.WithMD5Key(sandboxMD5Key), mapi.WithSignType(mapi.SignTypeMD5), mapi.WithGateway(gw.URL+"/gateway.do"),
-			mapi.WithClock(func() time.Time { return time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC) }))
+			mapi.WithClock(clockFunc(func() time.Time { return time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC) })))
 		require.NoError(t, err)
 		day := mapi.NewDate(2026, 11, 28)
 		fr, err := c.CompareFile(context.Background(), day, day)

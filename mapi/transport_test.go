@@ -103,10 +103,11 @@ func TestFailedCallKeepsTheConnectionPool(t *testing.T) {
 	srv := mapitest.NewServer()
 	t.Cleanup(srv.Close)
 	ct := &countingTransport{RoundTripper: http.DefaultTransport}
-	c, err := srv.Client(mapi.WithHTTPClient(&http.Client{Transport: ct}))
-	require.NoError(t, err)
-	srv.FailNext(3)
-	_, err = c.QueryTrade(context.Background(), &mapi.QueryTradeRequest{OutTradeNo: "x"})
+	c := srv.Client(mapi.WithHTTPClient(&http.Client{Transport: ct}))
+	for range 3 {
+		srv.InjectFault("", mapitest.Fault{Kind: mapitest.Status503})
+	}
+	_, err := c.QueryTrade(context.Background(), &mapi.QueryTradeRequest{OutTradeNo: "x"})
 	require.True(t, mapi.IsUnknown(err))
 	assert.Zero(t, ct.closed.Load(), "a failed call emptied the shared connection pool")
 }

@@ -33,7 +33,7 @@ func newMerchantServer(t *testing.T) *merchantServer {
 	pub, err := os.ReadFile(antomPublicFile)
 	require.NoError(t, err)
 	c, err := alipay.NewClient(testClientID, alipay.WithPrivateKey(string(priv)), alipay.WithAlipayPublicKey(string(pub)),
-		alipay.WithClock(func() time.Time { return testNow })) // the CLI signs at testNow
+		alipay.WithClock(clockFunc(func() time.Time { return testNow }))) // the CLI signs at testNow
 	require.NoError(t, err)
 	m := &merchantServer{}
 	mux := http.NewServeMux()

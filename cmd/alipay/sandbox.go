@@ -206,7 +206,7 @@ func (a *app) printSandboxConfig(srv *alipaytest.Server, front, keysDir string, 
 	return nil
 }
 
-// clockFunc adapts the app's clock to alipaytest.Clock.
+// clockFunc adapts the app's clock to alipay.Clock (alipaytest.Clock).
 type clockFunc func() time.Time
 
 func (f clockFunc) Now() time.Time { return f() }

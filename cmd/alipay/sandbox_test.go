@@ -104,7 +104,7 @@ func (s *sandbox) clientWith(t *testing.T, hc *http.Client) *alipay.Client {
 	require.NoError(t, err)
 	opts := []alipay.Option{alipay.WithPrivateKey(string(priv)), alipay.WithAlipayPublicKey(string(pub)),
 		alipay.WithEndpoint(s.endpoint), alipay.WithRetry(alipay.NoRetry),
-		alipay.WithClock(func() time.Time { return testNow })} // the sandbox runs on testNow
+		alipay.WithClock(clockFunc(func() time.Time { return testNow }))} // the sandbox runs on testNow
 	if hc != nil {
 		opts = append(opts, alipay.WithHTTPClient(hc))
 	}

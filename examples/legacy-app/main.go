@@ -106,7 +106,7 @@ func run(w io.Writer) error {
 	// An answer that cannot be trusted (unsigned, lost, SYSTEM_ERROR to the
 	// end) is unknown: the refund may have been made. Confirm it with the
 	// same out_return_no — a new one could refund twice.
-	srv.Inject(mapitest.FaultUnsigned)
+	srv.InjectFault("forex_refund", mapitest.Fault{Kind: mapitest.MissingSignature})
 	_, err = c.Refund(ctx, &mapi.RefundRequest{
 		OutReturnNo: "REFUND-0001-1", OutTradeNo: "ORDER-0001",
 		ReturnAmount: "4.50", Currency: "USD", Reason: "one cup spilled",

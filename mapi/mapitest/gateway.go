@@ -17,16 +17,6 @@ import (
 type gwError string
 
 func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	fail := s.failNext > 0
-	if fail {
-		s.failNext--
-	}
-	s.mu.Unlock()
-	if fail {
-		http.Error(w, "service unavailable", http.StatusServiceUnavailable)
-		return
-	}
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 	if err := r.ParseForm(); err != nil {
 		http.Error(w, "bad form", http.StatusBadRequest)
@@ -41,12 +31,17 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		p[k] = v[0]
 	}
 	service := p["service"]
-	if service == "notify_verify" { // unsigned, text/plain
-		s.lose(w, func(w http.ResponseWriter) { writeText(w, s.notifyVerify(p)) })
+	fault := s.nextFault(service).Kind
+	if fault == Status503 {
+		http.Error(w, "service unavailable", http.StatusServiceUnavailable)
 		return
 	}
-	fault := s.nextFault()
-	if fault == FaultRedirect {
+	lost := fault == DropResponse
+	if service == serviceNotifyVerify { // unsigned, text/plain
+		s.lose(w, lost, func(w http.ResponseWriter) { writeText(w, s.notifyVerify(p)) })
+		return
+	}
+	if fault == Redirect {
 		http.Redirect(w, r, s.ts.URL+"/elsewhere", http.StatusTemporaryRedirect)
 		return
 	}
@@ -61,19 +56,19 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		s.writeEnvelope(w, "", nil, "", nil, "ILLEGAL_SIGN")
 		return
 	}
-	if fault == FaultSystemError {
+	if fault == SystemError {
 		s.writeEnvelope(w, st, p, "", nil, "SYSTEM_ERROR")
 		return
 	}
-	if fault == FaultUnsigned || fault == FaultPartlySigned {
+	if fault == MissingSignature || fault == ForgedFail {
 		fw := newFaultWriter(w, fault)
 		defer fw.flush()
 		w = fw
 	}
-	s.lose(w, func(w http.ResponseWriter) {
+	s.lose(w, lost, func(w http.ResponseWriter) {
 		switch service {
 		case "single_trade_query":
-			s.queryTrade(w, st, p, fault == FaultReplay)
+			s.queryTrade(w, st, p, fault == ReplaySigned)
 		case "forex_refund":
 			s.refund(r.Context(), w, st, p)
 		case "alipay.acquire.refund.query":
@@ -88,15 +83,9 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// lose runs act and, when a lost response is due, throws its answer away
-// and answers 503 instead.
-func (s *Server) lose(w http.ResponseWriter, act func(http.ResponseWriter)) {
-	s.mu.Lock()
-	lost := s.loseNext > 0
-	if lost {
-		s.loseNext--
-	}
-	s.mu.Unlock()
+// lose runs act and, when its response is to be lost (DropResponse),
+// throws its answer away and answers 503 instead.
+func (s *Server) lose(w http.ResponseWriter, lost bool, act func(http.ResponseWriter)) {
 	if !lost {
 		act(w)
 		return

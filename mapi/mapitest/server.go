@@ -12,9 +12,10 @@
 // <PID>_fptrade_<YYYYMMDD>.csv files.
 //
 // It can also misbehave, to test a client's classification of what it
-// cannot trust: FailNext and LoseNextResponses inject transport faults,
-// Inject plays hostile answers (unsigned, partly signed, replayed for
-// another trade, redirect, SYSTEM_ERROR), and ExpireNotifyIDs makes
+// cannot trust: InjectFault queues transport faults (HTTP 503 before or
+// after acting) and hostile answers (unsigned, a forged failure beside a
+// signed answer, replayed for another trade, redirect, SYSTEM_ERROR), as
+// alipaytest.Server.InjectFault does for Antom, and ExpireNotifyIDs makes
 // notify_verify forget every notification sent so far.
 //
 // It also plays what a legacy integration meets after the first payment:
@@ -73,10 +74,8 @@ type Server struct {
 	outbox     map[string]*outboxEntry // by notify_id: what Alipay still resends
 	rates      map[string]string       // currency -> CNY per unit
 	seq        int
-	failNext   int // answer 503 without processing
-	loseNext   int // process, then answer 503
-	faults     []Fault
-	strays     int // requests that followed a FaultRedirect
+	faults     []queuedFault
+	strays     int // requests that followed a Redirect fault
 }
 
 // Option configures a Server.
@@ -109,8 +108,16 @@ func WithSignTypes(types ...mapi.SignType) Option {
 // WithNotifySignType sets how notifications are signed (default RSA).
 func WithNotifySignType(t mapi.SignType) Option { return func(s *Server) { s.notifyST = t } }
 
-// WithClock sets the server's clock (trade times, notify_id expiry).
-func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
+// WithClock sets the server's clock (trade times, notify_id expiry), such
+// as an alipaytest.FakeClock; pass the client the same clock
+// (mapi.WithClock). A nil clock keeps the real time.
+func WithClock(c alipay.Clock) Option {
+	return func(s *Server) {
+		if c != nil {
+			s.now = c.Now
+		}
+	}
+}
 
 // NewServer starts a fake gateway on 127.0.0.1. It panics only if the
 // test key pair cannot be generated or the listener cannot start, as
@@ -178,7 +185,10 @@ func (s *Server) AlipayPublicKeyPEM() string { return publicPEM(&s.keys.alipay.P
 // Client returns a mapi.Client configured for this server: its partner ID,
 // both keys, the MD5 key, the gateway URL and short retry backoffs. opts
 // are applied after these. Its gateway sign type is mapi's default, RSA.
-func (s *Server) Client(opts ...mapi.Option) (*mapi.Client, error) {
+// Client panics if mapi.NewClient refuses the options: like
+// httptest.Server.Client and alipaytest.Server.Client, it has no error to
+// return.
+func (s *Server) Client(opts ...mapi.Option) *mapi.Client {
 	base := []mapi.Option{
 		mapi.WithPrivateKey(s.MerchantPrivateKeyPEM()),
 		mapi.WithAlipayPublicKey(s.AlipayPublicKeyPEM()),
@@ -186,15 +196,12 @@ func (s *Server) Client(opts ...mapi.Option) (*mapi.Client, error) {
 		mapi.WithGateway(s.URL),
 		mapi.WithRetry(alipay.RetryPolicy{MaxAttempts: 3, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}),
 	}
-	return mapi.NewClient(s.partner, append(base, opts...)...)
+	c, err := mapi.NewClient(s.partner, append(base, opts...)...)
+	if err != nil {
+		panic(fmt.Sprintf("mapitest: Server.Client: %v", err))
+	}
+	return c
 }
-
-// FailNext makes the next n gateway calls answer HTTP 503 without acting.
-func (s *Server) FailNext(n int) { s.mu.Lock(); s.failNext = n; s.mu.Unlock() }
-
-// LoseNextResponses makes the next n gateway calls act, then answer HTTP
-// 503 as if the response had been lost on the way back.
-func (s *Server) LoseNextResponses(n int) { s.mu.Lock(); s.loseNext = n; s.mu.Unlock() }
 
 // SetRate sets the CNY price of one unit of currency (a decimal string).
 func (s *Server) SetRate(currency, rate string) { s.mu.Lock(); s.rates[currency] = rate; s.mu.Unlock() }

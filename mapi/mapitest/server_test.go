@@ -20,6 +20,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/xborderpay/alipay"
 	"github.com/xborderpay/alipay/mapi"
 	"github.com/xborderpay/alipay/mapi/mapitest"
 )
@@ -29,7 +30,7 @@ type clock struct {
 	t  time.Time
 }
 
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) add(d time.Duration) {
 	c.mu.Lock()
 	c.t = c.t.Add(d)
@@ -39,10 +40,9 @@ func (c *clock) add(d time.Duration) {
 func setup(t *testing.T, fn func(context.Context, *mapi.TradeNotification) error) (*mapitest.Server, *mapi.Client, *clock, string) {
 	t.Helper()
 	clk := &clock{t: time.Date(2026, 11, 21, 10, 0, 0, 0, mapi.Beijing)}
-	srv := mapitest.NewServer(mapitest.WithClock(clk.now))
+	srv := mapitest.NewServer(mapitest.WithClock(clk))
 	t.Cleanup(srv.Close)
-	c, err := srv.Client()
-	require.NoError(t, err)
+	c := srv.Client()
 	ts := httptest.NewServer(c.NotificationHandler(fn))
 	t.Cleanup(ts.Close)
 	return srv, c, clk, ts.URL
@@ -158,9 +158,9 @@ func TestWriteFPTrade(t *testing.T) {
 	require.NoError(t, err)
 
 	var b bytes.Buffer
-	require.NoError(t, srv.WriteFPTrade(&b, clk.now()))
+	require.NoError(t, srv.WriteFPTrade(&b, clk.Now()))
 	assert.False(t, utf8.Valid(b.Bytes()), "the file is GBK")
-	name := srv.FPTradeFileName(clk.now())
+	name := srv.FPTradeFileName(clk.Now())
 	pid, day, err := mapi.ParseFPTradeFileName(name)
 	require.NoError(t, err)
 	assert.Equal(t, srv.PartnerID(), pid)
@@ -179,7 +179,7 @@ func TestWriteFPTrade(t *testing.T) {
 	assert.Equal(t, "F-1", rows[1].OriginalPartnerTransactionID)
 
 	var empty bytes.Buffer
-	require.NoError(t, srv.WriteFPTrade(&empty, clk.now().AddDate(0, 0, 1)))
+	require.NoError(t, srv.WriteFPTrade(&empty, clk.Now().AddDate(0, 0, 1)))
 	n := 0
 	for _, err := range mapi.NewFPTradeReader(&empty).All() {
 		require.NoError(t, err)
@@ -191,8 +191,7 @@ func TestWriteFPTrade(t *testing.T) {
 func TestAppOverHTTP(t *testing.T) {
 	srv := mapitest.NewServer()
 	t.Cleanup(srv.Close)
-	c, err := srv.Client()
-	require.NoError(t, err)
+	c := srv.Client()
 	order, err := c.AppOrderString(&mapi.AppOrder{OutTradeNo: "H-1", Subject: "Tea", Currency: "GBP", TotalFee: "1.00"})
 	require.NoError(t, err)
 	base := strings.TrimSuffix(srv.URL, "/gateway.do")
@@ -224,8 +223,7 @@ func TestLoadedMerchantKeys(t *testing.T) {
 	assert.Empty(t, srv.MerchantPrivateKeyPEM())
 	der, err := x509.MarshalPKCS8PrivateKey(merchant)
 	require.NoError(t, err)
-	c, err := srv.Client(mapi.WithPrivateKey(base64.StdEncoding.EncodeToString(der)))
-	require.NoError(t, err)
+	c := srv.Client(mapi.WithPrivateKey(base64.StdEncoding.EncodeToString(der)))
 	_, err = c.QueryTrade(context.Background(), &mapi.QueryTradeRequest{OutTradeNo: "none"})
 	assert.Equal(t, mapi.CodeTradeNotExist, mapi.ErrorCodeOf(err), "the merchant's own key signs, the server's loaded key answers")
 
@@ -243,8 +241,7 @@ func TestRegisteredSignTypes(t *testing.T) {
 	ctx := context.Background()
 	srv := mapitest.NewServer(mapitest.WithSignTypes(mapi.SignTypeRSA))
 	t.Cleanup(srv.Close)
-	rsa2, err := srv.Client(mapi.WithAppOrderSignType(mapi.SignTypeRSA2))
-	require.NoError(t, err)
+	rsa2 := srv.Client(mapi.WithAppOrderSignType(mapi.SignTypeRSA2))
 	order, err := rsa2.AppOrderString(&mapi.AppOrder{OutTradeNo: "S", Subject: "s", Currency: "USD", TotalFee: "1"})
 	require.NoError(t, err)
 	_, err = srv.Pay(ctx, order)
@@ -254,21 +251,18 @@ func TestRegisteredSignTypes(t *testing.T) {
 	_, err = rsa2.QueryTrade(ctx, &mapi.QueryTradeRequest{OutTradeNo: "S"})
 	assert.Equal(t, mapi.CodeIllegalSign, mapi.ErrorCodeOf(err), "RSA2 gateway call")
 
-	md5, err := srv.Client(mapi.WithSignType(mapi.SignTypeMD5))
-	require.NoError(t, err)
+	md5 := srv.Client(mapi.WithSignType(mapi.SignTypeMD5))
 	_, err = md5.QueryTrade(ctx, &mapi.QueryTradeRequest{OutTradeNo: "S"})
 	assert.Equal(t, mapi.CodeIllegalSign, mapi.ErrorCodeOf(err), "MD5 not registered")
 
-	rsa, err := srv.Client()
-	require.NoError(t, err)
+	rsa := srv.Client()
 	_, err = rsa.QueryTrade(ctx, &mapi.QueryTradeRequest{OutTradeNo: "S"})
 	assert.Equal(t, mapi.CodeTradeNotExist, mapi.ErrorCodeOf(err), "the default, RSA, is registered")
 	assert.False(t, mapi.IsUnknown(err), "a signed TRADE_NOT_EXIST is final")
 
 	both := mapitest.NewServer(mapitest.WithSignTypes(mapi.SignTypeRSA, mapi.SignTypeRSA2))
 	t.Cleanup(both.Close)
-	rsa2, err = both.Client(mapi.WithAppOrderSignType(mapi.SignTypeRSA2))
-	require.NoError(t, err)
+	rsa2 = both.Client(mapi.WithAppOrderSignType(mapi.SignTypeRSA2))
 	order, err = rsa2.AppOrderString(&mapi.AppOrder{OutTradeNo: "S", Subject: "s", Currency: "USD", TotalFee: "1"})
 	require.NoError(t, err)
 	_, err = both.Pay(ctx, order)
@@ -292,4 +286,62 @@ func TestResendDoesNotRenewNotifyID(t *testing.T) {
 	srv.ExpireNotifyIDs()
 	clk.add(-mapitest.NotifyIDTTL - time.Second)
 	assert.ErrorIs(t, c.NotifyVerify(context.Background(), pay.Delivery.NotifyID), mapi.ErrNotifyNotGenuine, "ExpireNotifyIDs")
+}
+
+// TestClientPanicsOnRefusedOptions: like httptest.Server.Client and
+// alipaytest.Server.Client, Client has no error to return, so options
+// mapi.NewClient refuses are a panic naming the cause.
+func TestClientPanicsOnRefusedOptions(t *testing.T) {
+	srv := mapitest.NewServer()
+	t.Cleanup(srv.Close)
+	assert.NotNil(t, srv.Client())
+	defer func() {
+		msg, _ := recover().(string)
+		assert.True(t, strings.HasPrefix(msg, "mapitest: Server.Client: mapi: "), "got %q", msg)
+		assert.Contains(t, msg, "ftp")
+	}()
+	srv.Client(mapi.WithGateway("ftp://example.com/gateway.do"))
+	t.Error("Client accepted a gateway NewClient refuses")
+}
+
+// TestInjectFaultByService: a fault queued for one service waits for a
+// call of that service; one queued for any service goes to the next call
+// it can apply to, and notify_verify (unsigned) takes only transport
+// faults.
+func TestInjectFaultByService(t *testing.T) {
+	ctx := context.Background()
+	srv := mapitest.NewServer()
+	t.Cleanup(srv.Close)
+	c := srv.Client(mapi.WithRetry(alipay.NoRetry))
+	order, err := c.AppOrderString(&mapi.AppOrder{OutTradeNo: "F-1", Subject: "Tea", Currency: "GBP", TotalFee: "1.00"})
+	require.NoError(t, err)
+	_, err = srv.Pay(ctx, order)
+	require.NoError(t, err)
+
+	srv.InjectFault("forex_refund", mapitest.Fault{Kind: mapitest.SystemError})
+	_, err = c.QueryTrade(ctx, &mapi.QueryTradeRequest{OutTradeNo: "F-1"})
+	require.NoError(t, err, "a fault for forex_refund is not played to single_trade_query")
+	_, err = c.Refund(ctx, &mapi.RefundRequest{OutReturnNo: "R-1", OutTradeNo: "F-1", ReturnAmount: "0.10", Currency: "GBP"})
+	assert.Equal(t, mapi.CodeSystemError, mapi.ErrorCodeOf(err))
+
+	srv.InjectFault("", mapitest.Fault{Kind: mapitest.MissingSignature})
+	verify := func() (int, string) {
+		resp, err := http.PostForm(srv.URL, url.Values{"service": {"notify_verify"}, "partner": {mapitest.DefaultPartnerID}, "notify_id": {"none"}})
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp.StatusCode, string(b)
+	}
+	status, body := verify()
+	assert.Equal(t, http.StatusOK, status)
+	assert.Equal(t, "false", body, "notify_verify answers as usual, leaving the hostile fault queued")
+	_, err = c.QueryTrade(ctx, &mapi.QueryTradeRequest{OutTradeNo: "F-1"})
+	assert.True(t, mapi.IsUnknown(err), "the next signed call gets the unsigned answer: %v", err)
+
+	srv.InjectFault("", mapitest.Fault{Kind: mapitest.Status503})
+	status, _ = verify()
+	assert.Equal(t, http.StatusServiceUnavailable, status, "transport faults apply to notify_verify")
+	_, err = c.QueryTrade(ctx, &mapi.QueryTradeRequest{OutTradeNo: "F-1"})
+	assert.NoError(t, err, "each queued fault is played once")
 }
