@@ -3,6 +3,8 @@ package alipay
 import (
 	"fmt"
 	"io"
+	"iter"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,13 +28,14 @@ type MerchantRecord struct {
 
 func (m *MerchantRecord) succeeded() bool { return m.Status == "" || m.Status == "SUCCESS" }
 
-// Reconciler matches Antom's reports against the merchant's records. Feed
-// it reports with Add (or lines with the Add*Line methods), then call
-// Discrepancies. Reports stream through it: it keeps the records, the ids
-// of report lines seen (to find duplicates), the transaction ids of records
-// matched by request id (so that a refund line naming its payment by
-// paymentId finds a payment recorded without one), and one total per
-// settlement batch, currency and transaction type.
+// Reconciler matches Antom's reports against the merchant's records. Give
+// it the records (NewReconciler for a slice, AddRecord or NewReconcilerSeq
+// for a stream such as a database cursor), feed it reports with Add (or
+// lines with the Add*Detail methods), then call Discrepancies. Reports
+// stream through it: it keeps the records, an index of their transaction
+// and request ids, the transaction ids of report lines seen (to find
+// duplicates), and one total per settlement batch, currency and
+// transaction type. It does not keep the lines themselves.
 //
 // Give it the records of the period the reports cover: transaction details
 // hold the successful transactions of one day, settlement details those of
@@ -41,13 +44,24 @@ type Reconciler struct {
 	records []MerchantRecord
 	minor   []int64 // records' amounts in minor units
 	matched []bool
-	// byTxn maps transaction ids to records: the ids the records hold, and
-	// those learned from report lines matched by request id.
-	byTxn  map[string]int
-	byReq  map[string][]int
-	expect map[TransactionType]bool
-
-	seen map[reportSeenKey]int // first line of each transaction, per report kind
+	// txnIDs maps transaction ids to their entry in txns: the ids the
+	// records hold, those learned from report lines matched by request id
+	// (so that a refund line naming its payment by paymentId finds a payment
+	// recorded without one), and those of every line seen, to find
+	// duplicates. One probe per line finds all three.
+	txnIDs map[string]int32
+	txns   []reportTxn
+	seen   []reportSeen // the lines seen beyond a reportTxn's first
+	// byReq maps request ids to the one record holding it, or (complemented)
+	// to the list in reqMulti when several do.
+	byReq    map[string]int32
+	reqMulti [][]int32
+	// seenReq holds the lines without a transaction id whose request id
+	// identifies them (see reportLine.seenKey).
+	seenReq map[reportSeenKey]int
+	types   map[TransactionType]uint32 // codes of the types not in reportTypeCodes
+	expect  map[TransactionType]bool
+	started bool // a report line was added: records are complete
 
 	details   map[reportTotalKey]*reportTotal
 	summaries []SettlementSummary
@@ -59,53 +73,161 @@ type Reconciler struct {
 	unlinked []reportUnlinkedRefund
 }
 
+// reportTxn is what a Reconciler knows of one transaction id.
+type reportTxn struct {
+	line int    // line of the first report line with this id, if typ > 0
+	rec  int32  // the record with this id, or -1
+	typ  uint32 // type code of that first line (see Reconciler.typeCode); 0: none yet
+	more int32  // index in Reconciler.seen of the next line kind and type with this id, or -1
+	kind uint8  // report kind of that first line (see reportKindCode)
+}
+
+// reportSeen is a further (kind, type) a transaction id was seen with.
+type reportSeen struct {
+	line int
+	typ  uint32
+	next int32
+	kind uint8
+}
+
+// reportMaxRecords bounds the records: indexes are 32-bit to keep the
+// index small.
+const reportMaxRecords = 1<<31 - 1
+
 // NewReconciler returns a Reconciler for the given records. It fails if a
 // record's amount is not a valid Amount. Records that share a transaction
 // id (unless one is a cancel of the other's payment), or a request id and
-// type, are reported as DiscrepancyDuplicate.
+// type, are reported as DiscrepancyDuplicate. The Reconciler reads the
+// slice without copying it: do not change it until done.
 func NewReconciler(records []MerchantRecord) (*Reconciler, error) {
+	if len(records) > reportMaxRecords {
+		return nil, fmt.Errorf("alipay: %d merchant records, at most %d", len(records), reportMaxRecords)
+	}
 	r := &Reconciler{
-		records: records,
+		records: slices.Clip(records), // AddRecord appends to a copy, never into the caller's array
 		minor:   make([]int64, len(records)),
 		matched: make([]bool, len(records)),
-		byTxn:   make(map[string]int, len(records)),
-		byReq:   make(map[string][]int, len(records)),
-		seen:    make(map[reportSeenKey]int),
+		txnIDs:  make(map[string]int32, len(records)),
+		txns:    make([]reportTxn, 0, len(records)),
+		byReq:   make(map[string]int32, len(records)),
+		seenReq: make(map[reportSeenKey]int),
 		details: make(map[reportTotalKey]*reportTotal),
 	}
 	r.ExpectRecords(TransactionTypePayment, TransactionTypeRefund, TransactionTypeCapture)
 	for i := range records {
-		rec := &records[i]
-		if err := rec.Amount.validate("Amount"); err != nil {
-			return nil, fmt.Errorf("alipay: merchant record %d (%s): %w", i, reportRecordName(rec), err)
-		}
-		r.minor[i], _ = rec.Amount.MinorUnits()
-		if rec.TransactionID != "" {
-			first, known := r.byTxn[rec.TransactionID]
-			switch {
-			case !known:
-				r.byTxn[rec.TransactionID] = i
-			case reportCompatibleTypes(records[first].Type, rec.Type):
-				r.found = append(r.found, Discrepancy{Kind: DiscrepancyDuplicate, Record: i, TransactionID: rec.TransactionID,
-					RecordType: rec.Type, Message: fmt.Sprintf("same transaction id as record %d", first)})
-				r.matched[i] = true // reported once, as a duplicate
-				continue
-			}
-			// Otherwise a cancel carrying its payment's paymentId: found by
-			// request id.
-		}
-		if rec.RequestID != "" {
-			for _, j := range r.byReq[rec.RequestID] {
-				if records[j].Type == rec.Type && (rec.TransactionID == "" || records[j].TransactionID == "") {
-					r.found = append(r.found, Discrepancy{Kind: DiscrepancyDuplicate, Record: i, RequestID: rec.RequestID,
-						RecordType: rec.Type, Message: fmt.Sprintf("same request id and type as record %d", j)})
-					r.matched[i] = true
-				}
-			}
-			r.byReq[rec.RequestID] = append(r.byReq[rec.RequestID], i)
+		if err := r.index(i); err != nil {
+			return nil, err
 		}
 	}
 	return r, nil
+}
+
+// NewReconcilerSeq is NewReconciler for records that arrive one by one,
+// such as the rows of a database cursor, without building a slice first.
+// Discrepancy.Record counts records in the order the sequence yields them.
+func NewReconcilerSeq(records iter.Seq[MerchantRecord]) (*Reconciler, error) {
+	r, err := NewReconciler(nil)
+	if err != nil {
+		return nil, err
+	}
+	for rec := range records {
+		if err := r.AddRecord(rec); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// AddRecord adds one merchant record after those already given; its
+// Discrepancy.Record index is the number of records before it. It fails if
+// the record's amount is not a valid Amount (the record is then not
+// added), or once a report line was added, since lines already matched
+// could not see the record. Duplicates are found across all records, however
+// they were given.
+func (r *Reconciler) AddRecord(rec MerchantRecord) error {
+	i := len(r.records)
+	switch {
+	case r.started:
+		return fmt.Errorf("alipay: merchant record %d (%s): records must all be added before the first report line", i, reportRecordName(&rec))
+	case i >= reportMaxRecords:
+		return fmt.Errorf("alipay: merchant record %d (%s): at most %d records", i, reportRecordName(&rec), reportMaxRecords)
+	}
+	if err := rec.Amount.validate("Amount"); err != nil {
+		return fmt.Errorf("alipay: merchant record %d (%s): %w", i, reportRecordName(&rec), err)
+	}
+	r.records = append(r.records, rec)
+	r.minor = append(r.minor, 0)
+	r.matched = append(r.matched, false)
+	return r.index(i)
+}
+
+// index adds record i to the indexes, reporting the duplicates it makes.
+func (r *Reconciler) index(i int) error {
+	rec := &r.records[i]
+	if err := rec.Amount.validate("Amount"); err != nil {
+		return fmt.Errorf("alipay: merchant record %d (%s): %w", i, reportRecordName(rec), err)
+	}
+	r.minor[i], _ = rec.Amount.MinorUnits()
+	if rec.TransactionID != "" {
+		e, known := r.txnIDs[rec.TransactionID]
+		switch {
+		case !known:
+			r.txnIDs[rec.TransactionID] = r.newTxn(int32(i))
+		case r.txns[e].rec < 0: // no line can have been seen yet; kept for safety
+			r.txns[e].rec = int32(i)
+		case reportCompatibleTypes(r.records[r.txns[e].rec].Type, rec.Type):
+			r.found = append(r.found, Discrepancy{Kind: DiscrepancyDuplicate, Record: i, TransactionID: rec.TransactionID,
+				RecordType: rec.Type, Message: fmt.Sprintf("same transaction id as record %d", r.txns[e].rec)})
+			r.matched[i] = true // reported once, as a duplicate
+			return nil
+		}
+		// Otherwise a cancel carrying its payment's paymentId: found by
+		// request id.
+	}
+	if rec.RequestID != "" {
+		var one [1]int32
+		for _, j := range r.requestRecords(rec.RequestID, &one) {
+			if r.records[j].Type == rec.Type && (rec.TransactionID == "" || r.records[j].TransactionID == "") {
+				r.found = append(r.found, Discrepancy{Kind: DiscrepancyDuplicate, Record: i, RequestID: rec.RequestID,
+					RecordType: rec.Type, Message: fmt.Sprintf("same request id and type as record %d", j)})
+				r.matched[i] = true
+			}
+		}
+		r.addRequest(rec.RequestID, int32(i))
+	}
+	return nil
+}
+
+func (r *Reconciler) newTxn(rec int32) int32 {
+	r.txns = append(r.txns, reportTxn{rec: rec, more: -1})
+	return int32(len(r.txns) - 1)
+}
+
+// requestRecords returns the records holding request id id, in record
+// order; one is scratch space for the common case of a single record.
+func (r *Reconciler) requestRecords(id string, one *[1]int32) []int32 {
+	v, ok := r.byReq[id]
+	switch {
+	case !ok:
+		return nil
+	case v >= 0:
+		one[0] = v
+		return one[:]
+	}
+	return r.reqMulti[^v]
+}
+
+func (r *Reconciler) addRequest(id string, i int32) {
+	v, ok := r.byReq[id]
+	switch {
+	case !ok:
+		r.byReq[id] = i
+	case v >= 0:
+		r.reqMulti = append(r.reqMulti, []int32{v, i})
+		r.byReq[id] = ^int32(len(r.reqMulti) - 1)
+	default:
+		r.reqMulti[^v] = append(r.reqMulti[^v], i)
+	}
 }
 
 // ExpectRecords sets the transaction types every report line of which must
@@ -124,11 +246,15 @@ func (r *Reconciler) ExpectRecords(types ...TransactionType) {
 // toward the batch totals), settlement summary lines against those totals.
 // It returns the first error reading the report or converting a line (a
 // *ReportError); the lines before it have been taken into account.
+//
+// Details lines are checked exactly as the typed views (TransactionDetail,
+// SettlementDetail) check them, but without building the views.
 func (r *Reconciler) Add(rr *ReportReader) error {
 	kind, err := rr.Kind()
 	if err != nil {
 		return err
 	}
+	var cols *reportMatchColumns
 	for {
 		row, err := rr.Next()
 		if err == io.EOF {
@@ -138,18 +264,13 @@ func (r *Reconciler) Add(rr *ReportReader) error {
 			return err
 		}
 		switch kind {
-		case ReportTransactionDetails:
-			d, err := row.TransactionDetail()
-			if err != nil {
+		case ReportTransactionDetails, ReportSettlementDetails:
+			if cols == nil || cols.meta != row.meta {
+				cols = newReportMatchColumns(row.meta)
+			}
+			if err := r.addDetailRow(kind, row, cols); err != nil {
 				return err
 			}
-			r.AddTransactionDetail(&d)
-		case ReportSettlementDetails:
-			d, err := row.SettlementDetail()
-			if err != nil {
-				return err
-			}
-			r.AddSettlementDetail(&d)
 		case ReportSettlementSummary:
 			s, err := row.SettlementSummary()
 			if err != nil {
@@ -164,29 +285,40 @@ func (r *Reconciler) Add(rr *ReportReader) error {
 
 // AddTransactionDetail matches one transaction details line.
 func (r *Reconciler) AddTransactionDetail(d *TransactionDetail) {
-	r.match(reportLine{
+	l := reportLine{
 		kind: ReportTransactionDetails, line: d.Line, txnID: d.TransactionID, reqID: d.TransactionRequestID,
 		origID: d.OriginalTransactionID, typ: d.TransactionType, amount: d.TransactionAmount,
-	})
+	}
+	l.minor, l.minorErr = d.TransactionAmount.MinorUnits()
+	r.match(&l)
 }
 
 // AddSettlementDetail matches one settlement details line and adds its
 // settlement amount to its batch's totals.
 func (r *Reconciler) AddSettlementDetail(d *SettlementDetail) {
-	r.match(reportLine{
+	l := reportLine{
 		kind: ReportSettlementDetails, line: d.Line, txnID: d.TransactionID, reqID: d.TransactionRequestID,
 		origID: d.OriginalTransactionID, typ: d.TransactionType, amount: d.TransactionAmount, batch: d.SettlementBatchID,
-	})
-	r.anyDetail = true
+	}
+	l.minor, l.minorErr = d.TransactionAmount.MinorUnits()
+	r.match(&l)
 	minor, err := d.SettlementAmount.MinorUnits()
 	if err != nil {
+		r.anyDetail = true
 		r.found = append(r.found, Discrepancy{Kind: DiscrepancyTotalMismatch, Report: ReportSettlementDetails, Line: d.Line,
 			Record: -1, SettlementBatchID: d.SettlementBatchID, Message: "settlement amount unreadable: " + err.Error()})
 		return
 	}
-	r.total(reportTotalKey{batch: d.SettlementBatchID, currency: d.SettlementAmount.Currency}).add(minor)
-	if d.TransactionType != "" {
-		r.total(reportTotalKey{batch: d.SettlementBatchID, currency: d.SettlementAmount.Currency, typ: string(d.TransactionType)}).add(minor)
+	r.addSettlement(d.SettlementBatchID, d.SettlementAmount.Currency, d.TransactionType, minor)
+}
+
+// addSettlement adds a settlement details line's amount to its batch's
+// totals.
+func (r *Reconciler) addSettlement(batch, currency string, typ TransactionType, minor int64) {
+	r.anyDetail = true
+	r.total(reportTotalKey{batch: batch, currency: currency}).add(minor)
+	if typ != "" {
+		r.total(reportTotalKey{batch: batch, currency: currency, typ: string(typ)}).add(minor)
 	}
 }
 
@@ -194,6 +326,8 @@ func (r *Reconciler) total(k reportTotalKey) *reportTotal {
 	t := r.details[k]
 	if t == nil {
 		t = &reportTotal{}
+		// A line's strings share the memory of the whole line.
+		k = reportTotalKey{batch: strings.Clone(k.batch), currency: strings.Clone(k.currency), typ: strings.Clone(k.typ)}
 		r.details[k] = t
 	}
 	return t
@@ -202,6 +336,7 @@ func (r *Reconciler) total(k reportTotalKey) *reportTotal {
 // AddSettlementSummary records one settlement summary line, checked
 // against the settlement details by Discrepancies.
 func (r *Reconciler) AddSettlementSummary(s *SettlementSummary) {
+	r.started = true
 	r.summaries = append(r.summaries, *s)
 }
 
@@ -229,64 +364,148 @@ type reportLine struct {
 	line                 int
 	txnID, reqID, origID string
 	typ                  TransactionType
-	amount               Amount
-	batch                string
+	// amount is the line's amount; when its Value is empty the amount is
+	// minor in amount.Currency, formatted only if a discrepancy needs it.
+	amount   Amount
+	minor    int64
+	minorErr error
+	batch    string
 }
 
-func (r *Reconciler) match(l reportLine) {
-	base := Discrepancy{Report: l.kind, Line: l.line, Record: -1, TransactionID: l.txnID, RequestID: l.reqID,
-		SettlementBatchID: l.batch, ReportType: l.typ, Reported: l.amount}
-	if key, ok := l.seenKey(); ok {
-		if first, dup := r.seen[key]; dup {
-			d := base
-			d.Kind, d.Message = DiscrepancyDuplicate, fmt.Sprintf("transaction already on line %d", first)
-			r.found = append(r.found, d)
+// reported returns the line's amount.
+func (l *reportLine) reported() Amount {
+	if l.amount.Value == "" && l.minorErr == nil {
+		return Amount{Currency: l.amount.Currency, Value: strconv.FormatInt(l.minor, 10)}
+	}
+	return l.amount
+}
+
+// discrepancy returns a discrepancy of kind about line l and record i (-1
+// for none).
+func (r *Reconciler) discrepancy(kind DiscrepancyKind, l *reportLine, i int, message string) Discrepancy {
+	d := Discrepancy{Kind: kind, Report: l.kind, Line: l.line, Record: i, TransactionID: l.txnID, RequestID: l.reqID,
+		SettlementBatchID: l.batch, ReportType: l.typ, Reported: l.reported(), Message: message}
+	if i >= 0 {
+		d.RecordType, d.Expected = r.records[i].Type, r.records[i].Amount
+	}
+	return d
+}
+
+func (r *Reconciler) match(l *reportLine) {
+	r.started = true
+	e := int32(-1)
+	if l.txnID != "" {
+		var first int
+		var dup bool
+		if e, first, dup = r.seeTxn(l); dup {
+			r.found = append(r.found, r.discrepancy(DiscrepancyDuplicate, l, -1, fmt.Sprintf("transaction already on line %d", first)))
 			return
 		}
-		r.seen[key] = l.line
+	} else if key, ok := l.seenKey(); ok {
+		if first, dup := r.seenReq[key]; dup {
+			r.found = append(r.found, r.discrepancy(DiscrepancyDuplicate, l, -1, fmt.Sprintf("transaction already on line %d", first)))
+			return
+		}
+		key.id = strings.Clone(key.id)
+		r.seenReq[key] = l.line
 	}
-	i := r.lookup(l)
+	i := r.lookup(l, e)
 	if i < 0 {
 		if !r.expect[l.typ] {
 			return
 		}
-		d := base
-		d.Kind, d.Message = DiscrepancyNotInRecords, fmt.Sprintf("%s of %s is not in the records", reportTypeName(l.typ), reportAbs(l.amount))
+		d := r.discrepancy(DiscrepancyNotInRecords, l, -1, fmt.Sprintf("%s of %s is not in the records", reportTypeName(l.typ), reportAbs(l.reported())))
 		if l.typ == TransactionTypeRefund && l.origID != "" && !r.linkRefund(&d, l.origID) {
-			r.unlinked = append(r.unlinked, reportUnlinkedRefund{found: len(r.found), origID: l.origID})
+			r.unlinked = append(r.unlinked, reportUnlinkedRefund{found: len(r.found), origID: strings.Clone(l.origID)})
 		}
 		r.found = append(r.found, d)
 		return
 	}
 	rec := &r.records[i]
 	r.matched[i] = true
-	if rec.TransactionID == "" && l.txnID != "" && rec.Type == l.typ {
-		if _, known := r.byTxn[l.txnID]; !known {
-			r.byTxn[l.txnID] = i // so that a refund line can name this payment by its paymentId
-		}
+	if e >= 0 && rec.TransactionID == "" && rec.Type == l.typ && r.txns[e].rec < 0 {
+		r.txns[e].rec = int32(i) // so that a refund line can name this payment by its paymentId
 	}
-	base.Record, base.RecordType, base.Expected = i, rec.Type, rec.Amount
 	if !rec.succeeded() {
-		d := base
-		d.Kind, d.Message = DiscrepancyStatusMismatch, fmt.Sprintf("the report lists it, the record says %s", rec.Status)
-		r.found = append(r.found, d)
+		r.found = append(r.found, r.discrepancy(DiscrepancyStatusMismatch, l, i, fmt.Sprintf("the report lists it, the record says %s", rec.Status)))
 	}
 	if rec.Type != "" && l.typ != "" && rec.Type != l.typ {
-		d := base
-		d.Kind, d.Message = DiscrepancyTypeMismatch, fmt.Sprintf("the report says %s, the record %s", l.typ, rec.Type)
-		r.found = append(r.found, d)
+		r.found = append(r.found, r.discrepancy(DiscrepancyTypeMismatch, l, i, fmt.Sprintf("the report says %s, the record %s", l.typ, rec.Type)))
 	}
-	reported, err := l.amount.MinorUnits()
 	switch {
 	case l.amount.Currency != rec.Amount.Currency:
-		d := base
-		d.Kind, d.Message = DiscrepancyCurrencyMismatch, fmt.Sprintf("the report says %s, the record %s", reportAbs(l.amount), rec.Amount)
-		r.found = append(r.found, d)
-	case err != nil || reportAbsInt(reported) != r.minor[i]:
-		d := base
-		d.Kind, d.Message = DiscrepancyAmountMismatch, fmt.Sprintf("the report says %s, the record %s", reportAbs(l.amount), rec.Amount)
-		r.found = append(r.found, d)
+		r.found = append(r.found, r.discrepancy(DiscrepancyCurrencyMismatch, l, i, fmt.Sprintf("the report says %s, the record %s", reportAbs(l.reported()), rec.Amount)))
+	case l.minorErr != nil || reportAbsInt(l.minor) != r.minor[i]:
+		r.found = append(r.found, r.discrepancy(DiscrepancyAmountMismatch, l, i, fmt.Sprintf("the report says %s, the record %s", reportAbs(l.reported()), rec.Amount)))
 	}
+}
+
+// seeTxn notes that line l, which has a transaction id, was seen, and
+// returns the id's entry in txns. If a line of the same report kind and
+// type had the id before, it returns that line's number and true: l is a
+// duplicate (a payment and its cancel share the paymentId, so the type is
+// part of what identifies a line).
+func (r *Reconciler) seeTxn(l *reportLine) (e int32, first int, dup bool) {
+	kind, typ := reportKindCode(l.kind), r.typeCode(l.typ)
+	e, ok := r.txnIDs[l.txnID]
+	if !ok {
+		e = r.newTxn(-1)
+		r.txnIDs[strings.Clone(l.txnID)] = e // the id shares the memory of the whole line
+	}
+	t := &r.txns[e]
+	if t.typ == 0 {
+		t.line, t.typ, t.kind = l.line, typ, kind
+		return e, 0, false
+	}
+	if t.typ == typ && t.kind == kind {
+		return e, t.line, true
+	}
+	last := int32(-1) // the last node of the list; -1: t itself
+	for s := t.more; s >= 0; s = r.seen[s].next {
+		if r.seen[s].typ == typ && r.seen[s].kind == kind {
+			return e, r.seen[s].line, true
+		}
+		last = s
+	}
+	r.seen = append(r.seen, reportSeen{line: l.line, typ: typ, kind: kind, next: -1})
+	if last < 0 {
+		t.more = int32(len(r.seen) - 1)
+	} else {
+		r.seen[last].next = int32(len(r.seen) - 1)
+	}
+	return e, 0, false
+}
+
+func reportKindCode(k ReportKind) uint8 {
+	switch k {
+	case ReportTransactionDetails:
+		return 1
+	case ReportSettlementDetails:
+		return 2
+	}
+	return 3
+}
+
+// reportTypeCodes are the transaction types known without a map lookup.
+var reportTypeCodes = [...]TransactionType{"", TransactionTypePayment, TransactionTypeRefund, TransactionTypeCapture,
+	TransactionTypeCancel, TransactionTypeAuthorization, TransactionTypeVoid, TransactionTypeIncremental}
+
+// typeCode returns a number ≥ 1 that stands for transaction type t.
+func (r *Reconciler) typeCode(t TransactionType) uint32 {
+	for i, known := range reportTypeCodes {
+		if t == known {
+			return uint32(i + 1)
+		}
+	}
+	c, ok := r.types[t]
+	if !ok {
+		if r.types == nil {
+			r.types = make(map[TransactionType]uint32)
+		}
+		c = uint32(len(reportTypeCodes) + len(r.types) + 1)
+		r.types[TransactionType(strings.Clone(string(t)))] = c
+	}
+	return c
 }
 
 // reportSeenKey identifies a report line's transaction to find duplicates.
@@ -297,17 +516,17 @@ type reportSeenKey struct {
 	byRequest bool // id is the request id
 }
 
-// seenKey returns the key of l's transaction: its transaction id and type
-// (a payment and its cancel share the paymentId), or for a payment or
-// refund without one, such as a MAPI refund, its request id, which names
-// exactly one payment or refund (captures and cancels repeat the
+// seenKey returns the key of l's transaction, which has no transaction
+// id: for a payment or refund, such as a MAPI refund, its request id, which
+// names exactly one payment or refund (captures and cancels repeat the
 // payment's). Lines with neither, such as fees, have no key.
 func (l *reportLine) seenKey() (reportSeenKey, bool) {
-	switch {
-	case l.txnID != "":
-		return reportSeenKey{kind: l.kind, typ: l.typ, id: l.txnID}, true
-	case l.reqID != "" && reportPaymentOrRefund(l.typ):
-		return reportSeenKey{kind: l.kind, typ: l.typ, id: l.reqID, byRequest: true}, true
+	if l.reqID != "" && reportPaymentOrRefund(l.typ) {
+		typ := TransactionTypePayment // the constant, not the line's memory
+		if l.typ == TransactionTypeRefund {
+			typ = TransactionTypeRefund
+		}
+		return reportSeenKey{kind: l.kind, typ: typ, id: l.reqID, byRequest: true}, true
 	}
 	return reportSeenKey{}, false
 }
@@ -348,34 +567,39 @@ func (r *Reconciler) linkRefunds() {
 // files that name the payment by the merchant's order number do. It
 // returns -1 if there is none.
 func (r *Reconciler) paymentRecord(origID string) int {
-	if p, ok := r.byTxn[origID]; ok && r.records[p].Type == TransactionTypePayment {
-		return p
+	if e, ok := r.txnIDs[origID]; ok {
+		if p := r.txns[e].rec; p >= 0 && r.records[p].Type == TransactionTypePayment {
+			return int(p)
+		}
 	}
-	for _, p := range r.byReq[origID] {
+	var one [1]int32
+	for _, p := range r.requestRecords(origID, &one) {
 		if r.records[p].Type == TransactionTypePayment {
-			return p
+			return int(p)
 		}
 	}
 	return -1
 }
 
-// lookup finds the record of a report line: by transaction id, else by
-// request id among records of the same type (a payment and a refund may
-// also pair up, so that a refund recorded as a payment is found; captures
-// and cancels share the payment's request id, so they need their own type).
-func (r *Reconciler) lookup(l reportLine) int {
-	if l.txnID != "" {
-		// A cancel carries its payment's paymentId: an id match counts only
-		// between compatible types.
-		if i, ok := r.byTxn[l.txnID]; ok && reportCompatibleTypes(r.records[i].Type, l.typ) {
-			return i
+// lookup finds the record of a report line, whose transaction id has entry
+// e in txns (-1 if it has none): by transaction id, else by request id
+// among records of the same type (a payment and a refund may also pair up,
+// so that a refund recorded as a payment is found; captures and cancels
+// share the payment's request id, so they need their own type).
+func (r *Reconciler) lookup(l *reportLine, e int32) int {
+	// A cancel carries its payment's paymentId: an id match counts only
+	// between compatible types.
+	if e >= 0 {
+		if i := r.txns[e].rec; i >= 0 && reportCompatibleTypes(r.records[i].Type, l.typ) {
+			return int(i)
 		}
 	}
 	if l.reqID == "" {
 		return -1
 	}
 	best := -1
-	for _, i := range r.byReq[l.reqID] {
+	var one [1]int32
+	for _, i := range r.requestRecords(l.reqID, &one) {
 		rec := &r.records[i]
 		if rec.TransactionID != "" && l.txnID != "" && rec.TransactionID != l.txnID {
 			continue // a different transaction with the same request id
@@ -384,9 +608,9 @@ func (r *Reconciler) lookup(l reportLine) int {
 		paired := reportPaymentOrRefund(rec.Type) && reportPaymentOrRefund(l.typ)
 		switch {
 		case same && !r.matched[i]:
-			return i
+			return int(i)
 		case (same || paired) && best < 0:
-			best = i
+			best = int(i)
 		}
 	}
 	return best
