@@ -134,6 +134,12 @@ func DecimalToMinor(decimal, currency string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	return amountDecimalToMinor(decimal, digits)
+}
+
+// amountDecimalToMinor is DecimalToMinor for a currency with digits
+// decimal places.
+func amountDecimalToMinor(decimal string, digits int) (int64, error) {
 	neg := strings.HasPrefix(decimal, "-")
 	minor, err := amountParseDecimal(strings.TrimPrefix(decimal, "-"), digits)
 	if err != nil {
@@ -244,7 +250,7 @@ func amountParseValue(v string, signed bool) (int64, error) {
 	switch {
 	case digits == "":
 		return 0, fmt.Errorf("%w: value %s is not an integer in minor units", ErrMalformedDecimal, amountQuote(v))
-	case strings.Trim(digits, "0123456789") != "":
+	case !amountAllDigits(digits):
 		return 0, fmt.Errorf("%w: value %s is not an integer in minor units", ErrMalformedDecimal, amountQuote(v))
 	case len(digits) > 1 && digits[0] == '0', digits == "0" && digits != v:
 		return 0, fmt.Errorf("%w: value %s has a leading zero", ErrMalformedDecimal, amountQuote(v))
@@ -256,6 +262,18 @@ func amountParseValue(v string, signed bool) (int64, error) {
 		n = -n
 	}
 	return n, nil
+}
+
+// amountAllDigits reports whether s is only ASCII digits. strings.Trim
+// with a cutset builds the cutset's table on every call, which showed in
+// profiles of reconciliations of a million records.
+func amountAllDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // amountFormat writes minor units as a decimal with digits decimal places.

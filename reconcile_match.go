@@ -56,6 +56,13 @@ type Reconciler struct {
 	// to the list in reqMulti when several do.
 	byReq    map[string]int32
 	reqMulti [][]int32
+	// reqPending are the records whose request id is not in byReq yet:
+	// while every record has a transaction id, no two can be duplicates by
+	// request id, and lines find their records by transaction id, so
+	// byReq is only built when a record without one arrives or a line or
+	// refund needs it (ensureRequests).
+	reqPending []int32
+	reqLazy    bool // byReq is built on demand from reqPending
 	// seenReq holds the lines without a transaction id whose request id
 	// identifies them (see reportLine.seenKey).
 	seenReq map[reportSeenKey]int
@@ -109,9 +116,9 @@ func NewReconciler(records []MerchantRecord) (*Reconciler, error) {
 		matched: make([]bool, len(records)),
 		txnIDs:  make(map[string]int32, len(records)),
 		txns:    make([]reportTxn, 0, len(records)),
-		byReq:   make(map[string]int32, len(records)),
 		seenReq: make(map[reportSeenKey]int),
 		details: make(map[reportTotalKey]*reportTotal),
+		reqLazy: true,
 	}
 	r.ExpectRecords(TransactionTypePayment, TransactionTypeRefund, TransactionTypeCapture)
 	for i := range records {
@@ -152,13 +159,14 @@ func (r *Reconciler) AddRecord(rec MerchantRecord) error {
 	case i >= reportMaxRecords:
 		return fmt.Errorf("alipay: merchant record %d (%s): at most %d records", i, reportRecordName(&rec), reportMaxRecords)
 	}
-	if err := rec.Amount.validate("Amount"); err != nil {
-		return fmt.Errorf("alipay: merchant record %d (%s): %w", i, reportRecordName(&rec), err)
-	}
 	r.records = append(r.records, rec)
 	r.minor = append(r.minor, 0)
 	r.matched = append(r.matched, false)
-	return r.index(i)
+	if err := r.index(i); err != nil { // index fails before indexing anything
+		r.records, r.minor, r.matched = r.records[:i], r.minor[:i], r.matched[:i]
+		return err
+	}
+	return nil
 }
 
 // index adds record i to the indexes, reporting the duplicates it makes.
@@ -185,6 +193,11 @@ func (r *Reconciler) index(i int) error {
 		// request id.
 	}
 	if rec.RequestID != "" {
+		if r.reqLazy && rec.TransactionID != "" {
+			r.reqPending = append(r.reqPending, int32(i))
+			return nil
+		}
+		r.ensureRequests()
 		var one [1]int32
 		for _, j := range r.requestRecords(rec.RequestID, &one) {
 			if r.records[j].Type == rec.Type && (rec.TransactionID == "" || r.records[j].TransactionID == "") {
@@ -198,6 +211,34 @@ func (r *Reconciler) index(i int) error {
 	return nil
 }
 
+// ensureRequests indexes the records' request ids, if that was put off.
+func (r *Reconciler) ensureRequests() {
+	if !r.reqLazy {
+		return
+	}
+	r.reqLazy = false
+	r.byReq = make(map[string]int32, len(r.reqPending))
+	for _, i := range r.reqPending {
+		// These records all have a transaction id: none is a duplicate of
+		// another by request id.
+		r.addRequest(r.records[i].RequestID, i)
+	}
+	r.reqPending = nil
+}
+
+// addRequest adds record i to the records holding request id id.
+func (r *Reconciler) addRequest(id string, i int32) {
+	switch v, ok := r.byReq[id]; {
+	case !ok:
+		r.byReq[id] = i
+	case v >= 0:
+		r.reqMulti = append(r.reqMulti, []int32{v, i})
+		r.byReq[id] = ^int32(len(r.reqMulti) - 1)
+	default:
+		r.reqMulti[^v] = append(r.reqMulti[^v], i)
+	}
+}
+
 func (r *Reconciler) newTxn(rec int32) int32 {
 	r.txns = append(r.txns, reportTxn{rec: rec, more: -1})
 	return int32(len(r.txns) - 1)
@@ -206,6 +247,7 @@ func (r *Reconciler) newTxn(rec int32) int32 {
 // requestRecords returns the records holding request id id, in record
 // order; one is scratch space for the common case of a single record.
 func (r *Reconciler) requestRecords(id string, one *[1]int32) []int32 {
+	r.ensureRequests()
 	v, ok := r.byReq[id]
 	switch {
 	case !ok:
@@ -215,19 +257,6 @@ func (r *Reconciler) requestRecords(id string, one *[1]int32) []int32 {
 		return one[:]
 	}
 	return r.reqMulti[^v]
-}
-
-func (r *Reconciler) addRequest(id string, i int32) {
-	v, ok := r.byReq[id]
-	switch {
-	case !ok:
-		r.byReq[id] = i
-	case v >= 0:
-		r.reqMulti = append(r.reqMulti, []int32{v, i})
-		r.byReq[id] = ^int32(len(r.reqMulti) - 1)
-	default:
-		r.reqMulti[^v] = append(r.reqMulti[^v], i)
-	}
 }
 
 // ExpectRecords sets the transaction types every report line of which must

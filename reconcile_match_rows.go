@@ -7,6 +7,7 @@ type reportMatchColumns struct {
 	meta                                               *reportMeta
 	txnID, reqID, origID, typ, txnTime, value, currncy int
 	batch, settleValue, settleCurrency, settleTime     int
+	digits                                             reportDigits
 }
 
 func newReportMatchColumns(m *reportMeta) *reportMatchColumns {
@@ -33,7 +34,7 @@ func newReportMatchColumns(m *reportMeta) *reportMatchColumns {
 // columns matching needs besides those checks: building the whole view
 // costs more than reading the line.
 func (r *Reconciler) addDetailRow(kind ReportKind, row ReportRow, c *reportMatchColumns) error {
-	v := reportView{row: row}
+	v := reportView{row: row, digits: &c.digits}
 	l := reportLine{kind: kind, line: row.line}
 	settlement := kind == ReportSettlementDetails
 	if settlement {

@@ -28,10 +28,15 @@ func newRefScenario(rng *rand.Rand) refScenario {
 	reqID := func() string { return pick("", "q1", "q2", "q3", "q4", "q5", "t1") }
 	typ := func() string { return pick("PAYMENT", "PAYMENT", "REFUND", "CAPTURE", "CANCEL", "", "FEE", "DISPUTE") }
 	var sc refScenario
+	allTxn := rng.IntN(3) == 0 // every record has a transaction id: request ids are indexed only when needed
 	for range rng.IntN(12) {
 		currency := pick("USD", "JPY", "EUR")
+		id := txnID()
+		if allTxn && id == "" {
+			id = "t9"
+		}
 		sc.records = append(sc.records, MerchantRecord{
-			TransactionID: txnID(), RequestID: reqID(), OriginalTransactionID: txnID(),
+			TransactionID: id, RequestID: reqID(), OriginalTransactionID: txnID(),
 			Type: TransactionType(typ()), Status: pick("", "", "SUCCESS", "FAIL", "PENDING"),
 			Amount: Amount{Currency: currency, Value: pick("100", "250", "1000")},
 		})

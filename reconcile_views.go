@@ -97,8 +97,17 @@ func (r ReportRow) SettlementSummary() (SettlementSummary, error) {
 
 // reportView reads typed values from a row, keeping the first error.
 type reportView struct {
-	row ReportRow
-	err error
+	row    ReportRow
+	err    error
+	digits *reportDigits // optional
+}
+
+// reportDigits remembers the decimal places of the last currency
+// converted: a report's amounts are mostly in one or two currencies, and
+// looking the currency up costs as much as converting the amount.
+type reportDigits struct {
+	currency string
+	digits   int
 }
 
 func (v *reportView) fail(column string, err error) {
@@ -172,7 +181,19 @@ func (v *reportView) convert(value, currency, valueColumn, currencyColumn string
 
 // minor converts a major-unit decimal to minor units of currency.
 func (v *reportView) minor(value, currency, valueColumn, currencyColumn string) (int64, bool) {
-	minor, err := DecimalToMinor(value, currency)
+	var minor int64
+	var err error
+	if c := v.digits; c != nil && c.currency == currency && currency != "" {
+		minor, err = amountDecimalToMinor(value, c.digits)
+	} else {
+		var digits int
+		if digits, err = CurrencyDigits(currency); err == nil {
+			if c != nil {
+				c.currency, c.digits = currency, digits
+			}
+			minor, err = amountDecimalToMinor(value, digits)
+		}
+	}
 	if err != nil {
 		column := valueColumn
 		if errors.Is(err, ErrMalformedCurrency) || errors.Is(err, ErrUnknownCurrency) || errors.Is(err, ErrNoMinorUnit) {
