@@ -51,6 +51,13 @@ type Reconciler struct {
 	// duplicates. One probe per line finds all three.
 	txnIDs map[string]int32
 	txns   []reportTxn
+	// recTxn is, for each record, the entry in txns it owns (it is the
+	// first record with its transaction id), or -1. With next, the record
+	// after the one the last line found, it lets a line skip the map probe
+	// when the report lists transactions in the records' order, as a
+	// ledger read by date and a report of one day mostly do.
+	recTxn []int32
+	next   int
 	seen   []reportSeen // the lines seen beyond a reportTxn's first
 	// byReq maps request ids to the one record holding it, or (complemented)
 	// to the list in reqMulti when several do.
@@ -114,6 +121,7 @@ func NewReconciler(records []MerchantRecord) (*Reconciler, error) {
 		records: slices.Clip(records), // AddRecord appends to a copy, never into the caller's array
 		minor:   make([]int64, len(records)),
 		matched: make([]bool, len(records)),
+		recTxn:  make([]int32, len(records)),
 		txnIDs:  make(map[string]int32, len(records)),
 		txns:    make([]reportTxn, 0, len(records)),
 		seenReq: make(map[reportSeenKey]int),
@@ -162,8 +170,9 @@ func (r *Reconciler) AddRecord(rec MerchantRecord) error {
 	r.records = append(r.records, rec)
 	r.minor = append(r.minor, 0)
 	r.matched = append(r.matched, false)
+	r.recTxn = append(r.recTxn, -1)
 	if err := r.index(i); err != nil { // index fails before indexing anything
-		r.records, r.minor, r.matched = r.records[:i], r.minor[:i], r.matched[:i]
+		r.records, r.minor, r.matched, r.recTxn = r.records[:i], r.minor[:i], r.matched[:i], r.recTxn[:i]
 		return err
 	}
 	return nil
@@ -176,11 +185,13 @@ func (r *Reconciler) index(i int) error {
 		return fmt.Errorf("alipay: merchant record %d (%s): %w", i, reportRecordName(rec), err)
 	}
 	r.minor[i], _ = rec.Amount.MinorUnits()
+	r.recTxn[i] = -1
 	if rec.TransactionID != "" {
 		e, known := r.txnIDs[rec.TransactionID]
 		switch {
 		case !known:
-			r.txnIDs[rec.TransactionID] = r.newTxn(int32(i))
+			r.recTxn[i] = r.newTxn(int32(i))
+			r.txnIDs[rec.TransactionID] = r.recTxn[i]
 		case r.txns[e].rec < 0: // no line can have been seen yet; kept for safety
 			r.txns[e].rec = int32(i)
 		case reportCompatibleTypes(r.records[r.txns[e].rec].Type, rec.Type):
@@ -476,12 +487,19 @@ func (r *Reconciler) match(l *reportLine) {
 // part of what identifies a line).
 func (r *Reconciler) seeTxn(l *reportLine) (e int32, first int, dup bool) {
 	kind, typ := reportKindCode(l.kind), r.typeCode(l.typ)
-	e, ok := r.txnIDs[l.txnID]
-	if !ok {
-		e = r.newTxn(-1)
-		r.txnIDs[strings.Clone(l.txnID)] = e // the id shares the memory of the whole line
+	if n := r.next; n < len(r.records) && r.recTxn[n] >= 0 && r.records[n].TransactionID == l.txnID {
+		e = r.recTxn[n] // what the map holds for the id: record n owns it
+	} else {
+		var ok bool
+		if e, ok = r.txnIDs[l.txnID]; !ok {
+			e = r.newTxn(-1)
+			r.txnIDs[strings.Clone(l.txnID)] = e // the id shares the memory of the whole line
+		}
 	}
 	t := &r.txns[e]
+	if t.rec >= 0 {
+		r.next = int(t.rec) + 1
+	}
 	if t.typ == 0 {
 		t.line, t.typ, t.kind = l.line, typ, kind
 		return e, 0, false
