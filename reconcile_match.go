@@ -42,23 +42,25 @@ func (m *MerchantRecord) succeeded() bool { return m.Status == "" || m.Status ==
 // one settlement batch.
 type Reconciler struct {
 	records []MerchantRecord
-	minor   []int64 // records' amounts in minor units
-	matched []bool
-	// txnIDs maps transaction ids to their entry in txns: the ids the
-	// records hold, those learned from report lines matched by request id
-	// (so that a refund line naming its payment by paymentId finds a payment
-	// recorded without one), and those of every line seen, to find
-	// duplicates. One probe per line finds all three.
+	// ents holds one entry per record (ents[i] is record i's), then one per
+	// transaction id that only report lines have. A record's entry is also
+	// that of its transaction id if it is the first record with it.
+	ents []reportEntry
+	// txnIDs maps transaction ids to their entry: the ids the records hold,
+	// those learned from report lines matched by request id (so that a
+	// refund line naming its payment by paymentId finds a payment recorded
+	// without one), and those of every line seen, to find duplicates. One
+	// probe per line finds all three, and a line matched by its record's id
+	// finds what it needs of the record in the same entry.
 	txnIDs map[string]int32
-	txns   []reportTxn
-	// recTxn is, for each record, the entry in txns it owns (it is the
-	// first record with its transaction id), or -1. With next, the record
-	// after the one the last line found, it lets a line skip the map probe
-	// when the report lists transactions in the records' order, as a
-	// ledger read by date and a report of one day mostly do.
-	recTxn []int32
-	next   int
-	seen   []reportSeen // the lines seen beyond a reportTxn's first
+	// next is the record after the one the last line found: a line with
+	// that record's id skips the map probe, as happens when the report
+	// lists transactions in the records' order (a ledger read by date, the
+	// report of one day).
+	next       int
+	seen       []reportSeen // the lines seen beyond an entry's first
+	currencies []string     // the records' currencies, by reportEntry.currency
+	currencyOf map[string]uint16
 	// byReq maps request ids to the one record holding it, or (complemented)
 	// to the list in reqMulti when several do.
 	byReq    map[string]int32
@@ -87,13 +89,24 @@ type Reconciler struct {
 	unlinked []reportUnlinkedRefund
 }
 
-// reportTxn is what a Reconciler knows of one transaction id.
-type reportTxn struct {
+// reportEntry is what a Reconciler knows of a transaction id, and of a
+// record: what matching reads on every line, packed in one place.
+type reportEntry struct {
+	// The transaction id's side, for entries txnIDs maps to.
 	line int    // line of the first report line with this id, if typ > 0
 	rec  int32  // the record with this id, or -1
 	typ  uint32 // type code of that first line (see Reconciler.typeCode); 0: none yet
 	more int32  // index in Reconciler.seen of the next line kind and type with this id, or -1
 	kind uint8  // report kind of that first line (see reportKindCode)
+
+	// The record's side, for the entries of records.
+	matched   bool
+	ownsID    bool // the record is the first with its transaction id: this entry is the id's
+	hasID     bool // the record has a transaction id
+	succeeded bool
+	recTyp    uint32 // the record's type code
+	currency  uint16 // the record's currency, in Reconciler.currencies
+	minor     int64  // the record's amount in minor units
 }
 
 // reportSeen is a further (kind, type) a transaction id was seen with.
@@ -118,15 +131,13 @@ func NewReconciler(records []MerchantRecord) (*Reconciler, error) {
 		return nil, fmt.Errorf("alipay: %d merchant records, at most %d", len(records), reportMaxRecords)
 	}
 	r := &Reconciler{
-		records: slices.Clip(records), // AddRecord appends to a copy, never into the caller's array
-		minor:   make([]int64, len(records)),
-		matched: make([]bool, len(records)),
-		recTxn:  make([]int32, len(records)),
-		txnIDs:  make(map[string]int32, len(records)),
-		txns:    make([]reportTxn, 0, len(records)),
-		seenReq: make(map[reportSeenKey]int),
-		details: make(map[reportTotalKey]*reportTotal),
-		reqLazy: true,
+		records:    slices.Clip(records), // AddRecord appends to a copy, never into the caller's array
+		ents:       make([]reportEntry, len(records)),
+		txnIDs:     make(map[string]int32, len(records)),
+		currencyOf: make(map[string]uint16),
+		seenReq:    make(map[reportSeenKey]int),
+		details:    make(map[reportTotalKey]*reportTotal),
+		reqLazy:    true,
 	}
 	r.ExpectRecords(TransactionTypePayment, TransactionTypeRefund, TransactionTypeCapture)
 	for i := range records {
@@ -168,11 +179,9 @@ func (r *Reconciler) AddRecord(rec MerchantRecord) error {
 		return fmt.Errorf("alipay: merchant record %d (%s): at most %d records", i, reportRecordName(&rec), reportMaxRecords)
 	}
 	r.records = append(r.records, rec)
-	r.minor = append(r.minor, 0)
-	r.matched = append(r.matched, false)
-	r.recTxn = append(r.recTxn, -1)
+	r.ents = append(r.ents, reportEntry{})
 	if err := r.index(i); err != nil { // index fails before indexing anything
-		r.records, r.minor, r.matched, r.recTxn = r.records[:i], r.minor[:i], r.matched[:i], r.recTxn[:i]
+		r.records, r.ents = r.records[:i], r.ents[:i]
 		return err
 	}
 	return nil
@@ -184,20 +193,22 @@ func (r *Reconciler) index(i int) error {
 	if err := rec.Amount.validate("Amount"); err != nil {
 		return fmt.Errorf("alipay: merchant record %d (%s): %w", i, reportRecordName(rec), err)
 	}
-	r.minor[i], _ = rec.Amount.MinorUnits()
-	r.recTxn[i] = -1
+	minor, _ := rec.Amount.MinorUnits()
+	ent := &r.ents[i]
+	*ent = reportEntry{rec: -1, more: -1, hasID: rec.TransactionID != "", succeeded: rec.succeeded(),
+		recTyp: r.typeCode(rec.Type), currency: r.currencyCode(rec.Amount.Currency), minor: minor}
 	if rec.TransactionID != "" {
 		e, known := r.txnIDs[rec.TransactionID]
 		switch {
 		case !known:
-			r.recTxn[i] = r.newTxn(int32(i))
-			r.txnIDs[rec.TransactionID] = r.recTxn[i]
-		case r.txns[e].rec < 0: // no line can have been seen yet; kept for safety
-			r.txns[e].rec = int32(i)
-		case reportCompatibleTypes(r.records[r.txns[e].rec].Type, rec.Type):
+			ent.rec, ent.ownsID = int32(i), true
+			r.txnIDs[rec.TransactionID] = int32(i)
+		case r.ents[e].rec < 0: // no line can have been seen yet; kept for safety
+			r.ents[e].rec = int32(i)
+		case reportCompatibleCodes(r.ents[r.ents[e].rec].recTyp, ent.recTyp):
 			r.found = append(r.found, Discrepancy{Kind: DiscrepancyDuplicate, Record: i, TransactionID: rec.TransactionID,
-				RecordType: rec.Type, Message: fmt.Sprintf("same transaction id as record %d", r.txns[e].rec)})
-			r.matched[i] = true // reported once, as a duplicate
+				RecordType: rec.Type, Message: fmt.Sprintf("same transaction id as record %d", r.ents[e].rec)})
+			ent.matched = true // reported once, as a duplicate
 			return nil
 		}
 		// Otherwise a cancel carrying its payment's paymentId: found by
@@ -214,7 +225,7 @@ func (r *Reconciler) index(i int) error {
 			if r.records[j].Type == rec.Type && (rec.TransactionID == "" || r.records[j].TransactionID == "") {
 				r.found = append(r.found, Discrepancy{Kind: DiscrepancyDuplicate, Record: i, RequestID: rec.RequestID,
 					RecordType: rec.Type, Message: fmt.Sprintf("same request id and type as record %d", j)})
-				r.matched[i] = true
+				r.ents[i].matched = true
 			}
 		}
 		r.addRequest(rec.RequestID, int32(i))
@@ -250,9 +261,15 @@ func (r *Reconciler) addRequest(id string, i int32) {
 	}
 }
 
-func (r *Reconciler) newTxn(rec int32) int32 {
-	r.txns = append(r.txns, reportTxn{rec: rec, more: -1})
-	return int32(len(r.txns) - 1)
+// currencyCode returns the number of a record's currency.
+func (r *Reconciler) currencyCode(c string) uint16 {
+	n, ok := r.currencyOf[c]
+	if !ok { // records' currencies are ISO 4217 codes: far fewer than 1<<16
+		n = uint16(len(r.currencies))
+		r.currencies = append(r.currencies, c)
+		r.currencyOf[c] = n
+	}
+	return n
 }
 
 // requestRecords returns the records holding request id id, in record
@@ -389,7 +406,7 @@ func (r *Reconciler) Discrepancies() []Discrepancy {
 	out := append([]Discrepancy(nil), r.found...)
 	for i := range r.records {
 		rec := &r.records[i]
-		if !r.matched[i] && rec.succeeded() {
+		if !r.ents[i].matched && rec.succeeded() {
 			out = append(out, Discrepancy{Kind: DiscrepancyNotInReport, Record: i, TransactionID: rec.TransactionID,
 				RequestID: rec.RequestID, RecordType: rec.Type, Expected: rec.Amount,
 				Message: fmt.Sprintf("%s of %s is in no report", reportTypeName(rec.Type), rec.Amount)})
@@ -433,11 +450,12 @@ func (r *Reconciler) discrepancy(kind DiscrepancyKind, l *reportLine, i int, mes
 
 func (r *Reconciler) match(l *reportLine) {
 	r.started = true
+	typ := r.typeCode(l.typ)
 	e := int32(-1)
 	if l.txnID != "" {
 		var first int
 		var dup bool
-		if e, first, dup = r.seeTxn(l); dup {
+		if e, first, dup = r.seeTxn(l, typ); dup {
 			r.found = append(r.found, r.discrepancy(DiscrepancyDuplicate, l, -1, fmt.Sprintf("transaction already on line %d", first)))
 			return
 		}
@@ -449,7 +467,7 @@ func (r *Reconciler) match(l *reportLine) {
 		key.id = strings.Clone(key.id)
 		r.seenReq[key] = l.line
 	}
-	i := r.lookup(l, e)
+	i := r.lookup(l, e, typ)
 	if i < 0 {
 		if !r.expect[l.typ] {
 			return
@@ -461,42 +479,43 @@ func (r *Reconciler) match(l *reportLine) {
 		r.found = append(r.found, d)
 		return
 	}
-	rec := &r.records[i]
-	r.matched[i] = true
-	if e >= 0 && rec.TransactionID == "" && rec.Type == l.typ && r.txns[e].rec < 0 {
-		r.txns[e].rec = int32(i) // so that a refund line can name this payment by its paymentId
+	ent := &r.ents[i]
+	ent.matched = true
+	if e >= 0 && !ent.hasID && ent.recTyp == typ && r.ents[e].rec < 0 {
+		r.ents[e].rec = int32(i) // so that a refund line can name this payment by its paymentId
 	}
-	if !rec.succeeded() {
-		r.found = append(r.found, r.discrepancy(DiscrepancyStatusMismatch, l, i, fmt.Sprintf("the report lists it, the record says %s", rec.Status)))
+	if !ent.succeeded {
+		r.found = append(r.found, r.discrepancy(DiscrepancyStatusMismatch, l, i, fmt.Sprintf("the report lists it, the record says %s", r.records[i].Status)))
 	}
-	if rec.Type != "" && l.typ != "" && rec.Type != l.typ {
-		r.found = append(r.found, r.discrepancy(DiscrepancyTypeMismatch, l, i, fmt.Sprintf("the report says %s, the record %s", l.typ, rec.Type)))
+	if ent.recTyp != reportCodeNoType && typ != reportCodeNoType && ent.recTyp != typ {
+		r.found = append(r.found, r.discrepancy(DiscrepancyTypeMismatch, l, i, fmt.Sprintf("the report says %s, the record %s", l.typ, r.records[i].Type)))
 	}
 	switch {
-	case l.amount.Currency != rec.Amount.Currency:
-		r.found = append(r.found, r.discrepancy(DiscrepancyCurrencyMismatch, l, i, fmt.Sprintf("the report says %s, the record %s", reportAbs(l.reported()), rec.Amount)))
-	case l.minorErr != nil || reportAbsInt(l.minor) != r.minor[i]:
-		r.found = append(r.found, r.discrepancy(DiscrepancyAmountMismatch, l, i, fmt.Sprintf("the report says %s, the record %s", reportAbs(l.reported()), rec.Amount)))
+	case l.amount.Currency != r.currencies[ent.currency]:
+		r.found = append(r.found, r.discrepancy(DiscrepancyCurrencyMismatch, l, i, fmt.Sprintf("the report says %s, the record %s", reportAbs(l.reported()), r.records[i].Amount)))
+	case l.minorErr != nil || reportAbsInt(l.minor) != ent.minor:
+		r.found = append(r.found, r.discrepancy(DiscrepancyAmountMismatch, l, i, fmt.Sprintf("the report says %s, the record %s", reportAbs(l.reported()), r.records[i].Amount)))
 	}
 }
 
-// seeTxn notes that line l, which has a transaction id, was seen, and
-// returns the id's entry in txns. If a line of the same report kind and
+// seeTxn notes that line l, which has a transaction id and type code typ,
+// was seen, and returns the id's entry. If a line of the same report kind and
 // type had the id before, it returns that line's number and true: l is a
 // duplicate (a payment and its cancel share the paymentId, so the type is
 // part of what identifies a line).
-func (r *Reconciler) seeTxn(l *reportLine) (e int32, first int, dup bool) {
-	kind, typ := reportKindCode(l.kind), r.typeCode(l.typ)
-	if n := r.next; n < len(r.records) && r.recTxn[n] >= 0 && r.records[n].TransactionID == l.txnID {
-		e = r.recTxn[n] // what the map holds for the id: record n owns it
+func (r *Reconciler) seeTxn(l *reportLine, typ uint32) (e int32, first int, dup bool) {
+	kind := reportKindCode(l.kind)
+	if n := r.next; n < len(r.records) && r.ents[n].ownsID && r.records[n].TransactionID == l.txnID {
+		e = int32(n) // what the map holds for the id: record n owns it
 	} else {
 		var ok bool
 		if e, ok = r.txnIDs[l.txnID]; !ok {
-			e = r.newTxn(-1)
+			r.ents = append(r.ents, reportEntry{rec: -1, more: -1})
+			e = int32(len(r.ents) - 1)
 			r.txnIDs[strings.Clone(l.txnID)] = e // the id shares the memory of the whole line
 		}
 	}
-	t := &r.txns[e]
+	t := &r.ents[e]
 	if t.rec >= 0 {
 		r.next = int(t.rec) + 1
 	}
@@ -533,9 +552,25 @@ func reportKindCode(k ReportKind) uint8 {
 	return 3
 }
 
-// reportTypeCodes are the transaction types known without a map lookup.
+// reportTypeCodes are the transaction types known without a map lookup;
+// type i has code i+1.
 var reportTypeCodes = [...]TransactionType{"", TransactionTypePayment, TransactionTypeRefund, TransactionTypeCapture,
 	TransactionTypeCancel, TransactionTypeAuthorization, TransactionTypeVoid, TransactionTypeIncremental}
+
+// Codes of the types matching compares.
+const (
+	reportCodeNoType  = 1 // ""
+	reportCodePayment = 2
+	reportCodeRefund  = 3
+)
+
+// reportCompatibleCodes reports whether a record of type code a may be
+// the transaction of a report line of type code b: the same type, a
+// payment and a refund (one recorded as the other), or either unknown.
+func reportCompatibleCodes(a, b uint32) bool {
+	return a == reportCodeNoType || b == reportCodeNoType || a == b ||
+		(a == reportCodePayment || a == reportCodeRefund) && (b == reportCodePayment || b == reportCodeRefund)
+}
 
 // typeCode returns a number ≥ 1 that stands for transaction type t.
 func (r *Reconciler) typeCode(t TransactionType) uint32 {
@@ -615,7 +650,7 @@ func (r *Reconciler) linkRefunds() {
 // returns -1 if there is none.
 func (r *Reconciler) paymentRecord(origID string) int {
 	if e, ok := r.txnIDs[origID]; ok {
-		if p := r.txns[e].rec; p >= 0 && r.records[p].Type == TransactionTypePayment {
+		if p := r.ents[e].rec; p >= 0 && r.records[p].Type == TransactionTypePayment {
 			return int(p)
 		}
 	}
@@ -628,16 +663,16 @@ func (r *Reconciler) paymentRecord(origID string) int {
 	return -1
 }
 
-// lookup finds the record of a report line, whose transaction id has entry
-// e in txns (-1 if it has none): by transaction id, else by request id
+// lookup finds the record of a report line of type code typ, whose
+// transaction id has entry e (-1 if it has none): by transaction id, else by request id
 // among records of the same type (a payment and a refund may also pair up,
 // so that a refund recorded as a payment is found; captures and cancels
 // share the payment's request id, so they need their own type).
-func (r *Reconciler) lookup(l *reportLine, e int32) int {
+func (r *Reconciler) lookup(l *reportLine, e int32, typ uint32) int {
 	// A cancel carries its payment's paymentId: an id match counts only
 	// between compatible types.
 	if e >= 0 {
-		if i := r.txns[e].rec; i >= 0 && reportCompatibleTypes(r.records[i].Type, l.typ) {
+		if i := r.ents[e].rec; i >= 0 && reportCompatibleCodes(r.ents[i].recTyp, typ) {
 			return int(i)
 		}
 	}
@@ -654,7 +689,7 @@ func (r *Reconciler) lookup(l *reportLine, e int32) int {
 		same := rec.Type == l.typ
 		paired := reportPaymentOrRefund(rec.Type) && reportPaymentOrRefund(l.typ)
 		switch {
-		case same && !r.matched[i]:
+		case same && !r.ents[i].matched:
 			return int(i)
 		case (same || paired) && best < 0:
 			best = int(i)
@@ -665,13 +700,6 @@ func (r *Reconciler) lookup(l *reportLine, e int32) int {
 
 func reportPaymentOrRefund(t TransactionType) bool {
 	return t == TransactionTypePayment || t == TransactionTypeRefund
-}
-
-// reportCompatibleTypes reports whether a record of type a may be the
-// transaction of a report line of type b: the same type, a payment and a
-// refund (one recorded as the other), or either unknown.
-func reportCompatibleTypes(a, b TransactionType) bool {
-	return a == "" || b == "" || a == b || reportPaymentOrRefund(a) && reportPaymentOrRefund(b)
 }
 
 // reportTotalKey identifies a settlement total: typ is "" for the whole

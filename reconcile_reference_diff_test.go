@@ -184,3 +184,21 @@ func refTotals(r *refReconciler) []SettlementTotal {
 	})
 	return out
 }
+
+// TestReconcileTypeCodes checks that comparing type codes says what
+// comparing the types said.
+func TestReconcileTypeCodes(t *testing.T) {
+	r, err := NewReconciler(nil)
+	require.NoError(t, err)
+	types := append(reportTypeCodes[:], "FEE", "DISPUTE")
+	for _, a := range types {
+		for _, b := range types {
+			ca, cb := r.typeCode(a), r.typeCode(b)
+			require.Equal(t, a == b, ca == cb, "%q %q", a, b)
+			require.Equal(t, reportCompatibleTypes(a, b), reportCompatibleCodes(ca, cb), "%q %q", a, b)
+		}
+	}
+	require.Equal(t, uint32(reportCodeNoType), r.typeCode(""))
+	require.Equal(t, uint32(reportCodePayment), r.typeCode(TransactionTypePayment))
+	require.Equal(t, uint32(reportCodeRefund), r.typeCode(TransactionTypeRefund))
+}

@@ -448,3 +448,10 @@ func (r *refReconciler) totalDiscrepancies() []Discrepancy {
 }
 
 // SettlementTotal is the sum of the settlement details of one batch in one
+
+// reportCompatibleTypes reports whether a record of type a may be the
+// transaction of a report line of type b: the same type, a payment and a
+// refund (one recorded as the other), or either unknown.
+func reportCompatibleTypes(a, b TransactionType) bool {
+	return a == "" || b == "" || a == b || reportPaymentOrRefund(a) && reportPaymentOrRefund(b)
+}
