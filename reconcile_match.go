@@ -42,10 +42,11 @@ func (m *MerchantRecord) succeeded() bool { return m.Status == "" || m.Status ==
 // one settlement batch.
 type Reconciler struct {
 	records []MerchantRecord
-	// ents holds one entry per record (ents[i] is record i's), then one per
-	// transaction id that only report lines have. A record's entry is also
-	// that of its transaction id if it is the first record with it.
-	ents []reportEntry
+	// ents holds one entry per record. A record's entry also holds its
+	// transaction id's if it is the first record with that id; lineIDs hold
+	// the ids only report lines have (see txn).
+	ents    []reportEntry
+	lineIDs []reportTxn
 	// txnIDs maps transaction ids to their entry: the ids the records hold,
 	// those learned from report lines matched by request id (so that a
 	// refund line naming its payment by paymentId finds a payment recorded
@@ -89,17 +90,20 @@ type Reconciler struct {
 	unlinked []reportUnlinkedRefund
 }
 
-// reportEntry is what a Reconciler knows of a transaction id, and of a
-// record: what matching reads on every line, packed in one place.
-type reportEntry struct {
-	// The transaction id's side, for entries txnIDs maps to.
+// reportTxn is what a Reconciler knows of a transaction id.
+type reportTxn struct {
 	line int    // line of the first report line with this id, if typ > 0
 	rec  int32  // the record with this id, or -1
 	typ  uint32 // type code of that first line (see Reconciler.typeCode); 0: none yet
 	more int32  // index in Reconciler.seen of the next line kind and type with this id, or -1
 	kind uint8  // report kind of that first line (see reportKindCode)
+}
 
-	// The record's side, for the entries of records.
+// reportEntry is what a Reconciler knows of a record, and of its
+// transaction id if the record owns it: what matching reads on every line,
+// packed in one place.
+type reportEntry struct {
+	reportTxn // for a record that owns its id
 	matched   bool
 	ownsID    bool // the record is the first with its transaction id: this entry is the id's
 	hasID     bool // the record has a transaction id
@@ -195,7 +199,7 @@ func (r *Reconciler) index(i int) error {
 	}
 	minor, _ := rec.Amount.MinorUnits()
 	ent := &r.ents[i]
-	*ent = reportEntry{rec: -1, more: -1, hasID: rec.TransactionID != "", succeeded: rec.succeeded(),
+	*ent = reportEntry{reportTxn: reportTxn{rec: -1, more: -1}, hasID: rec.TransactionID != "", succeeded: rec.succeeded(),
 		recTyp: r.typeCode(rec.Type), currency: r.currencyCode(rec.Amount.Currency), minor: minor}
 	if rec.TransactionID != "" {
 		e, known := r.txnIDs[rec.TransactionID]
@@ -203,11 +207,11 @@ func (r *Reconciler) index(i int) error {
 		case !known:
 			ent.rec, ent.ownsID = int32(i), true
 			r.txnIDs[rec.TransactionID] = int32(i)
-		case r.ents[e].rec < 0: // no line can have been seen yet; kept for safety
-			r.ents[e].rec = int32(i)
-		case reportCompatibleCodes(r.ents[r.ents[e].rec].recTyp, ent.recTyp):
+		case r.txn(e).rec < 0: // no line can have been seen yet; kept for safety
+			r.txn(e).rec = int32(i)
+		case reportCompatibleCodes(r.ents[r.txn(e).rec].recTyp, ent.recTyp):
 			r.found = append(r.found, Discrepancy{Kind: DiscrepancyDuplicate, Record: i, TransactionID: rec.TransactionID,
-				RecordType: rec.Type, Message: fmt.Sprintf("same transaction id as record %d", r.ents[e].rec)})
+				RecordType: rec.Type, Message: fmt.Sprintf("same transaction id as record %d", r.txn(e).rec)})
 			ent.matched = true // reported once, as a duplicate
 			return nil
 		}
@@ -259,6 +263,15 @@ func (r *Reconciler) addRequest(id string, i int32) {
 	default:
 		r.reqMulti[^v] = append(r.reqMulti[^v], i)
 	}
+}
+
+// txn returns the transaction id entry e: a record's below len(records),
+// else one only lines have.
+func (r *Reconciler) txn(e int32) *reportTxn {
+	if n := int32(len(r.records)); e >= n {
+		return &r.lineIDs[e-n]
+	}
+	return &r.ents[e].reportTxn
 }
 
 // currencyCode returns the number of a record's currency.
@@ -481,8 +494,8 @@ func (r *Reconciler) match(l *reportLine) {
 	}
 	ent := &r.ents[i]
 	ent.matched = true
-	if e >= 0 && !ent.hasID && ent.recTyp == typ && r.ents[e].rec < 0 {
-		r.ents[e].rec = int32(i) // so that a refund line can name this payment by its paymentId
+	if e >= 0 && !ent.hasID && ent.recTyp == typ && r.txn(e).rec < 0 {
+		r.txn(e).rec = int32(i) // so that a refund line can name this payment by its paymentId
 	}
 	if !ent.succeeded {
 		r.found = append(r.found, r.discrepancy(DiscrepancyStatusMismatch, l, i, fmt.Sprintf("the report lists it, the record says %s", r.records[i].Status)))
@@ -510,12 +523,12 @@ func (r *Reconciler) seeTxn(l *reportLine, typ uint32) (e int32, first int, dup 
 	} else {
 		var ok bool
 		if e, ok = r.txnIDs[l.txnID]; !ok {
-			r.ents = append(r.ents, reportEntry{rec: -1, more: -1})
-			e = int32(len(r.ents) - 1)
+			r.lineIDs = append(r.lineIDs, reportTxn{rec: -1, more: -1})
+			e = int32(len(r.records) + len(r.lineIDs) - 1)
 			r.txnIDs[strings.Clone(l.txnID)] = e // the id shares the memory of the whole line
 		}
 	}
-	t := &r.ents[e]
+	t := r.txn(e)
 	if t.rec >= 0 {
 		r.next = int(t.rec) + 1
 	}
@@ -650,7 +663,7 @@ func (r *Reconciler) linkRefunds() {
 // returns -1 if there is none.
 func (r *Reconciler) paymentRecord(origID string) int {
 	if e, ok := r.txnIDs[origID]; ok {
-		if p := r.ents[e].rec; p >= 0 && r.records[p].Type == TransactionTypePayment {
+		if p := r.txn(e).rec; p >= 0 && r.records[p].Type == TransactionTypePayment {
 			return int(p)
 		}
 	}
@@ -672,7 +685,7 @@ func (r *Reconciler) lookup(l *reportLine, e int32, typ uint32) int {
 	// A cancel carries its payment's paymentId: an id match counts only
 	// between compatible types.
 	if e >= 0 {
-		if i := r.ents[e].rec; i >= 0 && reportCompatibleCodes(r.ents[i].recTyp, typ) {
+		if i := r.txn(e).rec; i >= 0 && reportCompatibleCodes(r.ents[i].recTyp, typ) {
 			return int(i)
 		}
 	}
