@@ -105,7 +105,7 @@ type reportTxn struct {
 type reportEntry struct {
 	reportTxn // for a record that owns its id
 	matched   bool
-	ownsID    bool // the record is the first with its transaction id: this entry is the id's
+	ownsID    bool // the entry is that of a transaction id: the record's own (it is the first record with it), or one learned from a line
 	hasID     bool // the record has a transaction id
 	succeeded bool
 	recTyp    uint32 // the record's type code
@@ -464,7 +464,7 @@ func (r *Reconciler) discrepancy(kind DiscrepancyKind, l *reportLine, i int, mes
 func (r *Reconciler) match(l *reportLine) {
 	r.started = true
 	typ := r.typeCode(l.typ)
-	e := int32(-1)
+	e, newID := int32(-1), false
 	if l.txnID != "" {
 		var first int
 		var dup bool
@@ -472,6 +472,7 @@ func (r *Reconciler) match(l *reportLine) {
 			r.found = append(r.found, r.discrepancy(DiscrepancyDuplicate, l, -1, fmt.Sprintf("transaction already on line %d", first)))
 			return
 		}
+		newID = e < 0
 	} else if key, ok := l.seenKey(); ok {
 		if first, dup := r.seenReq[key]; dup {
 			r.found = append(r.found, r.discrepancy(DiscrepancyDuplicate, l, -1, fmt.Sprintf("transaction already on line %d", first)))
@@ -481,6 +482,9 @@ func (r *Reconciler) match(l *reportLine) {
 		r.seenReq[key] = l.line
 	}
 	i := r.lookup(l, e, typ)
+	if newID {
+		e = r.newID(l, typ, i)
+	}
 	if i < 0 {
 		if !r.expect[l.typ] {
 			return
@@ -512,7 +516,8 @@ func (r *Reconciler) match(l *reportLine) {
 }
 
 // seeTxn notes that line l, which has a transaction id and type code typ,
-// was seen, and returns the id's entry. If a line of the same report kind and
+// was seen, and returns the id's entry, or -1 if the id is new (then
+// newID notes it, once the line's record is known). If a line of the same report kind and
 // type had the id before, it returns that line's number and true: l is a
 // duplicate (a payment and its cancel share the paymentId, so the type is
 // part of what identifies a line).
@@ -523,9 +528,7 @@ func (r *Reconciler) seeTxn(l *reportLine, typ uint32) (e int32, first int, dup 
 	} else {
 		var ok bool
 		if e, ok = r.txnIDs[l.txnID]; !ok {
-			r.lineIDs = append(r.lineIDs, reportTxn{rec: -1, more: -1})
-			e = int32(len(r.records) + len(r.lineIDs) - 1)
-			r.txnIDs[strings.Clone(l.txnID)] = e // the id shares the memory of the whole line
+			return -1, 0, false // a new id: see newID
 		}
 	}
 	t := r.txn(e)
@@ -553,6 +556,25 @@ func (r *Reconciler) seeTxn(l *reportLine, typ uint32) (e int32, first int, dup 
 		r.seen[last].next = int32(len(r.seen) - 1)
 	}
 	return e, 0, false
+}
+
+// newID notes line l's transaction id, which no record or line had before,
+// and returns its entry. If the line's record i has no transaction id of
+// its own, the id is learned onto the record's entry (so that a refund
+// line can name this payment by its paymentId) at no extra memory.
+func (r *Reconciler) newID(l *reportLine, typ uint32, i int) int32 {
+	var e int32
+	if i >= 0 && !r.ents[i].hasID && r.ents[i].recTyp == typ && !r.ents[i].ownsID {
+		ent := &r.ents[i]
+		e, ent.ownsID, ent.rec = int32(i), true, int32(i)
+	} else {
+		r.lineIDs = append(r.lineIDs, reportTxn{rec: -1, more: -1})
+		e = int32(len(r.records) + len(r.lineIDs) - 1)
+	}
+	t := r.txn(e)
+	t.line, t.typ, t.kind = l.line, typ, reportKindCode(l.kind)
+	r.txnIDs[strings.Clone(l.txnID)] = e // the id shares the memory of the whole line
+	return e
 }
 
 func reportKindCode(k ReportKind) uint8 {

@@ -202,3 +202,40 @@ func TestReconcileTypeCodes(t *testing.T) {
 	require.Equal(t, uint32(reportCodePayment), r.typeCode(TransactionTypePayment))
 	require.Equal(t, uint32(reportCodeRefund), r.typeCode(TransactionTypeRefund))
 }
+
+// TestReconcileLearnsSeveralIDs pins a record without a transaction id
+// that two lines with different ids both find by request id: each id is
+// learned (a refund naming either links to the payment) and each keeps its
+// own first line for duplicates.
+func TestReconcileLearnsSeveralIDs(t *testing.T) {
+	usd := Amount{"USD", "1000"}
+	records := []MerchantRecord{{RequestID: "pay-1", Type: TransactionTypePayment, Amount: usd}}
+	lines := []TransactionDetail{
+		{Line: 2, TransactionID: "t1", TransactionRequestID: "pay-1", TransactionType: TransactionTypePayment, TransactionAmount: usd},
+		{Line: 3, TransactionID: "t2", TransactionRequestID: "pay-1", TransactionType: TransactionTypePayment, TransactionAmount: usd},
+		{Line: 4, TransactionID: "t1", TransactionRequestID: "pay-1", TransactionType: TransactionTypePayment, TransactionAmount: usd},
+		{Line: 5, TransactionID: "t2", TransactionRequestID: "pay-1", TransactionType: TransactionTypePayment, TransactionAmount: usd},
+		{Line: 6, TransactionID: "r1", OriginalTransactionID: "t1", TransactionType: TransactionTypeRefund, TransactionAmount: Amount{"USD", "-100"}},
+		{Line: 7, TransactionID: "r2", OriginalTransactionID: "t2", TransactionType: TransactionTypeRefund, TransactionAmount: Amount{"USD", "-100"}},
+	}
+	ref, err := newRefReconciler(records)
+	require.NoError(t, err)
+	got, err := NewReconciler(records)
+	require.NoError(t, err)
+	for i := range lines {
+		ref.AddTransactionDetail(&lines[i])
+		got.AddTransactionDetail(&lines[i])
+	}
+	want := ref.Discrepancies()
+	require.Equal(t, want, got.Discrepancies())
+	var msgs []string
+	for _, d := range want {
+		msgs = append(msgs, d.String())
+	}
+	require.Equal(t, []string{
+		"DUPLICATE transaction details line 4 transaction t1: transaction already on line 2",
+		"DUPLICATE transaction details line 5 transaction t2: transaction already on line 3",
+		"REFUND_NOT_RECORDED transaction details line 6 record 0 transaction r1: refund of 1.00 USD against recorded payment t1 is not in the records",
+		"REFUND_NOT_RECORDED transaction details line 7 record 0 transaction r2: refund of 1.00 USD against recorded payment t2 is not in the records",
+	}, msgs)
+}
