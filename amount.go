@@ -230,14 +230,33 @@ func amountParseDecimal(s string, digits int) (int64, error) {
 		}
 		frac = frac[:digits]
 	}
-	minor := strings.TrimLeft(whole+frac+strings.Repeat("0", digits-len(frac)), "0")
-	if len(minor) > amountMaxDigits {
-		return 0, fmt.Errorf("%w: %s is %d digits in minor units", ErrAmountTooLarge, amountQuote(s), len(minor))
+	// The minor units are the digits of whole, frac and digits-len(frac)
+	// zeros, without leading zeros; accumulated in place rather than
+	// concatenated and parsed, which showed in reconciliation profiles.
+	var minor int64
+	significant := 0
+	for _, part := range [2]string{whole, frac} {
+		for i := 0; i < len(part); i++ {
+			if significant > 0 || part[i] != '0' {
+				significant++
+				if significant <= amountMaxDigits {
+					minor = minor*10 + int64(part[i]-'0')
+				}
+			}
+		}
 	}
-	if minor == "" {
-		return 0, nil
+	if significant > 0 {
+		for range digits - len(frac) {
+			significant++
+			if significant <= amountMaxDigits {
+				minor *= 10
+			}
+		}
 	}
-	return strconv.ParseInt(minor, 10, 64) // cannot fail: ≤ 16 ASCII digits
+	if significant > amountMaxDigits {
+		return 0, fmt.Errorf("%w: %s is %d digits in minor units", ErrAmountTooLarge, amountQuote(s), significant)
+	}
+	return minor, nil
 }
 
 // amountParseValue parses a minor-unit Value: ASCII digits without leading

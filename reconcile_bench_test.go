@@ -253,7 +253,21 @@ func BenchmarkReconcileVsCSV(b *testing.B) {
 	})
 }
 
-func benchReconcile(b *testing.B, data []byte, newReconciler func() (*Reconciler, error)) {
+// BenchmarkReconcileBeforeRewrite measures, the same way, the Reconciler
+// as it was before its rewrite for speed (reconcile_reference_test.go), to
+// compare with BenchmarkReconcileVsCSV/lines=1000000.
+func BenchmarkReconcileBeforeRewrite(b *testing.B) {
+	data, records := benchReconcileData(b, 1_000_000)
+	benchReconcile(b, data, func() (benchReconciler, error) { return newRefReconciler(records) })
+}
+
+// benchReconciler is what benchReconcile needs of a Reconciler.
+type benchReconciler interface {
+	Add(*ReportReader) error
+	Discrepancies() []Discrepancy
+}
+
+func benchReconcile[R benchReconciler](b *testing.B, data []byte, newReconciler func() (R, error)) {
 	b.SetBytes(int64(len(data)))
 	lines := bytes.Count(data, []byte{'\n'}) - 2 // header and <END>
 	var bestRaw, bestRec, bestRawCPU, bestRecCPU time.Duration
