@@ -35,7 +35,9 @@ func (m *MerchantRecord) succeeded() bool { return m.Status == "" || m.Status ==
 // stream through it: it keeps the records, an index of their transaction
 // and request ids, the transaction ids of report lines seen (to find
 // duplicates), and one total per settlement batch, currency and
-// transaction type. It does not keep the lines themselves.
+// transaction type. It does not keep the lines themselves: beyond the
+// records, it holds about 100 bytes per record and per transaction id only
+// lines have (BENCHMARKS.md measures it).
 //
 // Give it the records of the period the reports cover: transaction details
 // hold the successful transactions of one day, settlement details those of
@@ -122,7 +124,8 @@ type reportSeen struct {
 }
 
 // reportMaxRecords bounds the records: indexes are 32-bit to keep the
-// index small.
+// index small. Records and ids only lines have share the index space; at
+// this many, memory runs out first.
 const reportMaxRecords = 1<<31 - 1
 
 // NewReconciler returns a Reconciler for the given records. It fails if a

@@ -4,10 +4,10 @@ package alipay
 // Reconciler reads from a details report, found once per header rather
 // than by name on every line.
 type reportMatchColumns struct {
-	meta                                               *reportMeta
-	txnID, reqID, origID, typ, txnTime, value, currncy int
-	batch, settleValue, settleCurrency, settleTime     int
-	digits                                             reportDigits
+	meta                                                      *reportMeta
+	txnID, reqID, origID, typ, txnTime, txnValue, txnCurrency int
+	batch, settleValue, settleCurrency, settleTime            int
+	digits                                                    reportDigits
 }
 
 func newReportMatchColumns(m *reportMeta) *reportMatchColumns {
@@ -18,8 +18,8 @@ func newReportMatchColumns(m *reportMeta) *reportMatchColumns {
 		origID:         m.index(ColumnOriginalTransactionID),
 		typ:            m.index(ColumnTransactionType),
 		txnTime:        m.index(ColumnTransactionTime),
-		value:          m.index(ColumnTransactionAmountValue),
-		currncy:        m.index(ColumnTransactionCurrency),
+		txnValue:       m.index(ColumnTransactionAmountValue),
+		txnCurrency:    m.index(ColumnTransactionCurrency),
 		batch:          m.index(ColumnSettlementBatchID),
 		settleValue:    m.index(ColumnSettlementAmountValue),
 		settleCurrency: m.index(ColumnSettlementCurrency),
@@ -52,7 +52,7 @@ func (r *Reconciler) addDetailRow(kind ReportKind, row ReportRow, c *reportMatch
 	l.typ = TransactionType(typ)
 	s, _ := v.at(c.txnTime)
 	v.parseTime(ColumnTransactionTime, s)
-	l.amount.Currency, l.minor = v.amountAt(ColumnTransactionAmountValue, c.value, ColumnTransactionCurrency, c.currncy)
+	l.amount.Currency, l.minor = v.amountAt(ColumnTransactionAmountValue, c.txnValue, ColumnTransactionCurrency, c.txnCurrency)
 	feeCurrency := l.amount.Currency
 	var settleCurrency string
 	var settleMinor int64
