@@ -226,7 +226,8 @@ func reconcileBenchSizes() []int {
 // merchant who keeps only its own request ids has them: lines are then
 // found by request id. The "stream" variant feeds the records through
 // NewReconcilerSeq, so the Reconciler holds its own copy of the record
-// structs (not of their strings), which counts toward retained-MB.
+// structs (not of their strings), which counts toward retained-MB;
+// "stream-grow" calls Grow with the number of records first, then AddRecord.
 func BenchmarkReconcileVsCSV(b *testing.B) {
 	for _, n := range reconcileBenchSizes() {
 		b.Run("lines="+strconv.Itoa(n), func(b *testing.B) {
@@ -250,6 +251,22 @@ func BenchmarkReconcileVsCSV(b *testing.B) {
 	b.Run("stream/lines="+strconv.Itoa(n), func(b *testing.B) {
 		data, records := benchReconcileData(b, n)
 		benchReconcile(b, data, func() (*Reconciler, error) { return NewReconcilerSeq(slices.Values(records)) })
+	})
+	b.Run("stream-grow/lines="+strconv.Itoa(n), func(b *testing.B) {
+		data, records := benchReconcileData(b, n)
+		benchReconcile(b, data, func() (*Reconciler, error) {
+			r, err := NewReconciler(nil)
+			if err != nil {
+				return nil, err
+			}
+			r.Grow(len(records))
+			for _, rec := range records {
+				if err := r.AddRecord(rec); err != nil {
+					return nil, err
+				}
+			}
+			return r, nil
+		})
 	})
 }
 

@@ -194,6 +194,22 @@ func (r *Reconciler) AddRecord(rec MerchantRecord) error {
 	return nil
 }
 
+// Grow makes room for n more records, so that records added one by one
+// with AddRecord are indexed without the index growing step by step, as
+// when the number of rows a cursor will return is known.
+func (r *Reconciler) Grow(n int) {
+	if n <= 0 || r.started {
+		return
+	}
+	r.records = slices.Grow(r.records, n)
+	r.ents = slices.Grow(r.ents, n)
+	ids := make(map[string]int32, len(r.txnIDs)+n)
+	for id, e := range r.txnIDs {
+		ids[id] = e
+	}
+	r.txnIDs = ids
+}
+
 // index adds record i to the indexes, reporting the duplicates it makes.
 func (r *Reconciler) index(i int) error {
 	rec := &r.records[i]

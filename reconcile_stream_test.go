@@ -37,6 +37,18 @@ func TestReconcileRecordStream(t *testing.T) {
 		}
 		assert.Equal(t, want, add(t, r))
 	})
+	t.Run("Grow, then AddRecord", func(t *testing.T) {
+		r, err := NewReconciler(records[:2])
+		require.NoError(t, err)
+		r.Grow(len(records))
+		for _, rec := range records[2:] {
+			require.NoError(t, r.AddRecord(rec))
+		}
+		r.Grow(-1) // nothing to do
+		assert.Equal(t, want, add(t, r))
+		r.Grow(5) // after lines: nothing to do
+		assert.Equal(t, want, r.Discrepancies())
+	})
 	t.Run("a slice, then AddRecord", func(t *testing.T) {
 		for split := range len(records) + 1 {
 			r, err := NewReconciler(slices.Clone(records[:split]))
