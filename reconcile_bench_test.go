@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"encoding/csv"
 	"io"
+	"math/rand/v2"
+	"os"
 	"runtime"
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -154,4 +158,177 @@ func BenchmarkReportReaderVsCSV(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(bestRaw)/float64(bestReader), "ratio")
+}
+
+// benchReconcileData returns a transaction details report of n payment
+// lines written with ReportWriter, and n merchant records that match it
+// line for line (each with its transaction id and request id, as a
+// merchant who stores Antom's paymentId has them).
+func benchReconcileData(b *testing.B, n int) ([]byte, []MerchantRecord) {
+	b.Helper()
+	var buf bytes.Buffer
+	buf.Grow(n * 150)
+	w := NewReportWriter(&buf, ReportTransactionDetails)
+	records := make([]MerchantRecord, n)
+	at := time.Date(2026, 11, 20, 10, 30, 0, 0, time.FixedZone("", 8*3600))
+	var num []byte
+	for i := range n {
+		num = strconv.AppendInt(num[:0], int64(i), 10)
+		value := strconv.FormatInt(int64(100+i%100000), 10)
+		d := TransactionDetail{
+			CustomerID:           "1022188000000000001",
+			TransactionID:        "20261120114010800100188" + strconv.FormatInt(int64(100000000+i), 10),
+			TransactionRequestID: "pay-" + string(num),
+			OrderDescription:     "Order " + string(num),
+			TransactionType:      TransactionTypePayment,
+			PaymentMethodType:    "ALIPAY_HK",
+			Status:               "SUCCESS",
+			TransactionTime:      at.Add(time.Duration(i) * time.Millisecond),
+			TransactionAmount:    Amount{Currency: "USD", Value: value},
+			Fees:                 []ReportFee{{Name: FeeProcessing, Amount: Amount{Currency: "USD", Value: "-" + strconv.Itoa(1+i%50)}}},
+		}
+		require.NoError(b, w.WriteTransactionDetail(&d))
+		records[i] = MerchantRecord{TransactionID: d.TransactionID, RequestID: d.TransactionRequestID,
+			Type: TransactionTypePayment, Amount: d.TransactionAmount}
+	}
+	require.NoError(b, w.Close())
+	return buf.Bytes(), records
+}
+
+// reconcileBenchSizes are the report sizes BenchmarkReconcileVsCSV runs.
+// 3,000,000 lines (about 450 MB of report, 600 MB of records) runs only
+// with ALIPAY_BENCH_3M=1, to show that the cost grows linearly.
+func reconcileBenchSizes() []int {
+	sizes := []int{100_000, 1_000_000}
+	if os.Getenv("ALIPAY_BENCH_3M") == "1" {
+		sizes = append(sizes, 3_000_000)
+	}
+	return sizes
+}
+
+// BenchmarkReconcileVsCSV alternates a raw encoding/csv pass (ReuseRecord)
+// over a transaction details report with a whole reconciliation of the same
+// report: NewReconciler over records that all match, Add, Discrepancies.
+// Metrics, from the fastest pass of each kind:
+//   - "ratio": the reconciliation's throughput as a fraction of raw, by wall
+//     time (the goal is ≥ 0.3);
+//   - "cpu-ratio": the same by the CPU time the process used (all threads,
+//     the garbage collector's too), steadier on a shared machine;
+//   - "ns/line": wall time of the reconciliation per report line;
+//   - "retained-MB": the heap the Reconciler holds after Discrepancies on top
+//     of what the benchmark holds (the records, the report), after a GC (the
+//     goal is ≤ 200 MB at 1,000,000 records).
+//
+// The records are in the report's order, as a ledger read by date and a
+// day's report mostly are; the "shuffled" variant puts them in random
+// order, which costs the Reconciler one more map probe per line. The
+// "by-request" variant gives the records no transaction id, as a
+// merchant who keeps only its own request ids has them: lines are then
+// found by request id. The "stream" variant feeds the records through
+// NewReconcilerSeq, so the Reconciler holds its own copy of the record
+// structs (not of their strings), which counts toward retained-MB;
+// "stream-grow" calls Grow with the number of records first, then AddRecord.
+func BenchmarkReconcileVsCSV(b *testing.B) {
+	for _, n := range reconcileBenchSizes() {
+		b.Run("lines="+strconv.Itoa(n), func(b *testing.B) {
+			data, records := benchReconcileData(b, n)
+			benchReconcile(b, data, func() (*Reconciler, error) { return NewReconciler(records) })
+		})
+	}
+	const n = 1_000_000
+	b.Run("by-request/lines="+strconv.Itoa(n), func(b *testing.B) {
+		data, records := benchReconcileData(b, n)
+		for i := range records {
+			records[i].TransactionID = ""
+		}
+		benchReconcile(b, data, func() (*Reconciler, error) { return NewReconciler(records) })
+	})
+	b.Run("shuffled/lines="+strconv.Itoa(n), func(b *testing.B) {
+		data, records := benchReconcileData(b, n)
+		rand.New(rand.NewPCG(1, 2)).Shuffle(len(records), func(i, j int) { records[i], records[j] = records[j], records[i] })
+		benchReconcile(b, data, func() (*Reconciler, error) { return NewReconciler(records) })
+	})
+	b.Run("stream/lines="+strconv.Itoa(n), func(b *testing.B) {
+		data, records := benchReconcileData(b, n)
+		benchReconcile(b, data, func() (*Reconciler, error) { return NewReconcilerSeq(slices.Values(records)) })
+	})
+	b.Run("stream-grow/lines="+strconv.Itoa(n), func(b *testing.B) {
+		data, records := benchReconcileData(b, n)
+		benchReconcile(b, data, func() (*Reconciler, error) {
+			r, err := NewReconciler(nil)
+			if err != nil {
+				return nil, err
+			}
+			r.Grow(len(records))
+			for _, rec := range records {
+				if err := r.AddRecord(rec); err != nil {
+					return nil, err
+				}
+			}
+			return r, nil
+		})
+	})
+}
+
+// BenchmarkReconcileBeforeRewrite measures, the same way, the Reconciler
+// as it was before its rewrite for speed (reconcile_reference_test.go), to
+// compare with BenchmarkReconcileVsCSV/lines=1000000.
+func BenchmarkReconcileBeforeRewrite(b *testing.B) {
+	data, records := benchReconcileData(b, 1_000_000)
+	benchReconcile(b, data, func() (benchReconciler, error) { return newRefReconciler(records) })
+}
+
+// benchReconciler is what benchReconcile needs of a Reconciler.
+type benchReconciler interface {
+	Add(*ReportReader) error
+	Discrepancies() []Discrepancy
+}
+
+func benchReconcile[R benchReconciler](b *testing.B, data []byte, newReconciler func() (R, error)) {
+	b.SetBytes(int64(len(data)))
+	lines := bytes.Count(data, []byte{'\n'}) - 2 // header and <END>
+	var bestRaw, bestRec, bestRawCPU, bestRecCPU time.Duration
+	var retained uint64
+	for range b.N {
+		runtime.GC()
+		start, startCPU := time.Now(), benchCPUTime()
+		benchReadRaw(b, data)
+		raw, rawCPU := time.Since(start), benchCPUTime()-startCPU
+
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		start, startCPU = time.Now(), benchCPUTime()
+		r, err := newReconciler()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := r.Add(NewReportReader(bytes.NewReader(data))); err != nil {
+			b.Fatal(err)
+		}
+		if ds := r.Discrepancies(); len(ds) != 0 {
+			b.Fatalf("%d discrepancies, the first: %v", len(ds), ds[0])
+		}
+		rec, recCPU := time.Since(start), benchCPUTime()-startCPU
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		runtime.KeepAlive(r)
+		retained = max(retained, after.HeapAlloc-min(after.HeapAlloc, before.HeapAlloc))
+
+		bestRaw, bestRec = benchBest(bestRaw, raw), benchBest(bestRec, rec)
+		bestRawCPU, bestRecCPU = benchBest(bestRawCPU, rawCPU), benchBest(bestRecCPU, recCPU)
+	}
+	b.ReportMetric(float64(bestRaw)/float64(bestRec), "ratio")
+	if bestRecCPU > 0 {
+		b.ReportMetric(float64(bestRawCPU)/float64(bestRecCPU), "cpu-ratio")
+	}
+	b.ReportMetric(float64(bestRec.Nanoseconds())/float64(lines), "ns/line")
+	b.ReportMetric(float64(retained)/(1<<20), "retained-MB")
+}
+
+func benchBest(best, d time.Duration) time.Duration {
+	if best == 0 || d < best {
+		return d
+	}
+	return best
 }

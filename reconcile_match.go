@@ -3,6 +3,8 @@ package alipay
 import (
 	"fmt"
 	"io"
+	"iter"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,28 +28,59 @@ type MerchantRecord struct {
 
 func (m *MerchantRecord) succeeded() bool { return m.Status == "" || m.Status == "SUCCESS" }
 
-// Reconciler matches Antom's reports against the merchant's records. Feed
-// it reports with Add (or lines with the Add*Line methods), then call
-// Discrepancies. Reports stream through it: it keeps the records, the ids
-// of report lines seen (to find duplicates), the transaction ids of records
-// matched by request id (so that a refund line naming its payment by
-// paymentId finds a payment recorded without one), and one total per
-// settlement batch, currency and transaction type.
+// Reconciler matches Antom's reports against the merchant's records. Give
+// it the records (NewReconciler for a slice, AddRecord or NewReconcilerSeq
+// for a stream such as a database cursor), feed it reports with Add (or
+// lines with the Add*Detail methods), then call Discrepancies. Reports
+// stream through it: it keeps the records, an index of their transaction
+// and request ids, the transaction ids of report lines seen (to find
+// duplicates), and one total per settlement batch, currency and
+// transaction type. It does not keep the lines themselves: beyond the
+// records, it holds about 100 bytes per record and per transaction id only
+// lines have (BENCHMARKS.md measures it).
 //
 // Give it the records of the period the reports cover: transaction details
 // hold the successful transactions of one day, settlement details those of
 // one settlement batch.
 type Reconciler struct {
 	records []MerchantRecord
-	minor   []int64 // records' amounts in minor units
-	matched []bool
-	// byTxn maps transaction ids to records: the ids the records hold, and
-	// those learned from report lines matched by request id.
-	byTxn  map[string]int
-	byReq  map[string][]int
-	expect map[TransactionType]bool
-
-	seen map[reportSeenKey]int // first line of each transaction, per report kind
+	// ents holds one entry per record. A record's entry also holds its
+	// transaction id's if it is the first record with that id; lineIDs hold
+	// the ids only report lines have (see txn).
+	ents    []reportEntry
+	lineIDs []reportTxn
+	// txnIDs maps transaction ids to their entry: the ids the records hold,
+	// those learned from report lines matched by request id (so that a
+	// refund line naming its payment by paymentId finds a payment recorded
+	// without one), and those of every line seen, to find duplicates. One
+	// probe per line finds all three, and a line matched by its record's id
+	// finds what it needs of the record in the same entry.
+	txnIDs map[string]int32
+	// next is the record after the one the last line found: a line with
+	// that record's id skips the map probe, as happens when the report
+	// lists transactions in the records' order (a ledger read by date, the
+	// report of one day).
+	next       int
+	seen       []reportSeen // the lines seen beyond an entry's first
+	currencies []string     // the records' currencies, by reportEntry.currency
+	currencyOf map[string]uint16
+	// byReq maps request ids to the one record holding it, or (complemented)
+	// to the list in reqMulti when several do.
+	byReq    map[string]int32
+	reqMulti [][]int32
+	// reqPending are the records whose request id is not in byReq yet:
+	// while every record has a transaction id, no two can be duplicates by
+	// request id, and lines find their records by transaction id, so
+	// byReq is only built when a record without one arrives or a line or
+	// refund needs it (ensureRequests).
+	reqPending []int32
+	reqLazy    bool // byReq is built on demand from reqPending
+	// seenReq holds the lines without a transaction id whose request id
+	// identifies them (see reportLine.seenKey).
+	seenReq map[reportSeenKey]int
+	types   map[TransactionType]uint32 // codes of the types not in reportTypeCodes
+	expect  map[TransactionType]bool
+	started bool // a report line was added: records are complete
 
 	details   map[reportTotalKey]*reportTotal
 	summaries []SettlementSummary
@@ -59,53 +92,231 @@ type Reconciler struct {
 	unlinked []reportUnlinkedRefund
 }
 
+// reportTxn is what a Reconciler knows of a transaction id.
+type reportTxn struct {
+	line int    // line of the first report line with this id, if typ > 0
+	rec  int32  // the record with this id, or -1
+	typ  uint32 // type code of that first line (see Reconciler.typeCode); 0: none yet
+	more int32  // index in Reconciler.seen of the next line kind and type with this id, or -1
+	kind uint8  // report kind of that first line (see reportKindCode)
+}
+
+// reportEntry is what a Reconciler knows of a record, and of its
+// transaction id if the record owns it: what matching reads on every line,
+// packed in one place.
+type reportEntry struct {
+	reportTxn // for a record that owns its id
+	matched   bool
+	ownsID    bool // the entry is that of a transaction id: the record's own (it is the first record with it), or one learned from a line
+	hasID     bool // the record has a transaction id
+	succeeded bool
+	recTyp    uint32 // the record's type code
+	currency  uint16 // the record's currency, in Reconciler.currencies
+	minor     int64  // the record's amount in minor units
+}
+
+// reportSeen is a further (kind, type) a transaction id was seen with.
+type reportSeen struct {
+	line int
+	typ  uint32
+	next int32
+	kind uint8
+}
+
+// reportMaxRecords bounds the records: indexes are 32-bit to keep the
+// index small. Records and ids only lines have share the index space; at
+// this many, memory runs out first.
+const reportMaxRecords = 1<<31 - 1
+
 // NewReconciler returns a Reconciler for the given records. It fails if a
 // record's amount is not a valid Amount. Records that share a transaction
 // id (unless one is a cancel of the other's payment), or a request id and
-// type, are reported as DiscrepancyDuplicate.
+// type, are reported as DiscrepancyDuplicate. The Reconciler reads the
+// slice without copying it: do not change it until done.
 func NewReconciler(records []MerchantRecord) (*Reconciler, error) {
+	if len(records) > reportMaxRecords {
+		return nil, fmt.Errorf("alipay: %d merchant records, at most %d", len(records), reportMaxRecords)
+	}
 	r := &Reconciler{
-		records: records,
-		minor:   make([]int64, len(records)),
-		matched: make([]bool, len(records)),
-		byTxn:   make(map[string]int, len(records)),
-		byReq:   make(map[string][]int, len(records)),
-		seen:    make(map[reportSeenKey]int),
-		details: make(map[reportTotalKey]*reportTotal),
+		records:    slices.Clip(records), // AddRecord appends to a copy, never into the caller's array
+		ents:       make([]reportEntry, len(records)),
+		txnIDs:     make(map[string]int32, len(records)),
+		currencyOf: make(map[string]uint16),
+		seenReq:    make(map[reportSeenKey]int),
+		details:    make(map[reportTotalKey]*reportTotal),
+		reqLazy:    true,
 	}
 	r.ExpectRecords(TransactionTypePayment, TransactionTypeRefund, TransactionTypeCapture)
 	for i := range records {
-		rec := &records[i]
-		if err := rec.Amount.validate("Amount"); err != nil {
-			return nil, fmt.Errorf("alipay: merchant record %d (%s): %w", i, reportRecordName(rec), err)
-		}
-		r.minor[i], _ = rec.Amount.MinorUnits()
-		if rec.TransactionID != "" {
-			first, known := r.byTxn[rec.TransactionID]
-			switch {
-			case !known:
-				r.byTxn[rec.TransactionID] = i
-			case reportCompatibleTypes(records[first].Type, rec.Type):
-				r.found = append(r.found, Discrepancy{Kind: DiscrepancyDuplicate, Record: i, TransactionID: rec.TransactionID,
-					RecordType: rec.Type, Message: fmt.Sprintf("same transaction id as record %d", first)})
-				r.matched[i] = true // reported once, as a duplicate
-				continue
-			}
-			// Otherwise a cancel carrying its payment's paymentId: found by
-			// request id.
-		}
-		if rec.RequestID != "" {
-			for _, j := range r.byReq[rec.RequestID] {
-				if records[j].Type == rec.Type && (rec.TransactionID == "" || records[j].TransactionID == "") {
-					r.found = append(r.found, Discrepancy{Kind: DiscrepancyDuplicate, Record: i, RequestID: rec.RequestID,
-						RecordType: rec.Type, Message: fmt.Sprintf("same request id and type as record %d", j)})
-					r.matched[i] = true
-				}
-			}
-			r.byReq[rec.RequestID] = append(r.byReq[rec.RequestID], i)
+		if err := r.index(i); err != nil {
+			return nil, err
 		}
 	}
 	return r, nil
+}
+
+// NewReconcilerSeq is NewReconciler for records that arrive one by one,
+// such as the rows of a database cursor, without building a slice first.
+// Discrepancy.Record counts records in the order the sequence yields them.
+func NewReconcilerSeq(records iter.Seq[MerchantRecord]) (*Reconciler, error) {
+	r, err := NewReconciler(nil)
+	if err != nil {
+		return nil, err
+	}
+	for rec := range records {
+		if err := r.AddRecord(rec); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// AddRecord adds one merchant record after those already given; its
+// Discrepancy.Record index is the number of records before it. It fails if
+// the record's amount is not a valid Amount (the record is then not
+// added), or once a report line was added, since lines already matched
+// could not see the record. Duplicates are found across all records, however
+// they were given.
+func (r *Reconciler) AddRecord(rec MerchantRecord) error {
+	i := len(r.records)
+	switch {
+	case r.started:
+		return fmt.Errorf("alipay: merchant record %d (%s): records must all be added before the first report line", i, reportRecordName(&rec))
+	case i >= reportMaxRecords:
+		return fmt.Errorf("alipay: merchant record %d (%s): at most %d records", i, reportRecordName(&rec), reportMaxRecords)
+	}
+	r.records = append(r.records, rec)
+	r.ents = append(r.ents, reportEntry{})
+	if err := r.index(i); err != nil { // index fails before indexing anything
+		r.records, r.ents = r.records[:i], r.ents[:i]
+		return err
+	}
+	return nil
+}
+
+// Grow makes room for n more records, so that records added one by one
+// with AddRecord are indexed without the index growing step by step, as
+// when the number of rows a cursor will return is known.
+func (r *Reconciler) Grow(n int) {
+	if n <= 0 || r.started {
+		return
+	}
+	r.records = slices.Grow(r.records, n)
+	r.ents = slices.Grow(r.ents, n)
+	ids := make(map[string]int32, len(r.txnIDs)+n)
+	for id, e := range r.txnIDs {
+		ids[id] = e
+	}
+	r.txnIDs = ids
+}
+
+// index adds record i to the indexes, reporting the duplicates it makes.
+func (r *Reconciler) index(i int) error {
+	rec := &r.records[i]
+	if err := rec.Amount.validate("Amount"); err != nil {
+		return fmt.Errorf("alipay: merchant record %d (%s): %w", i, reportRecordName(rec), err)
+	}
+	minor, _ := rec.Amount.MinorUnits()
+	ent := &r.ents[i]
+	*ent = reportEntry{reportTxn: reportTxn{rec: -1, more: -1}, hasID: rec.TransactionID != "", succeeded: rec.succeeded(),
+		recTyp: r.typeCode(rec.Type), currency: r.currencyCode(rec.Amount.Currency), minor: minor}
+	if rec.TransactionID != "" {
+		e, known := r.txnIDs[rec.TransactionID]
+		switch {
+		case !known:
+			ent.rec, ent.ownsID = int32(i), true
+			r.txnIDs[rec.TransactionID] = int32(i)
+		case r.txn(e).rec < 0: // no line can have been seen yet; kept for safety
+			r.txn(e).rec = int32(i)
+		case reportCompatibleCodes(r.ents[r.txn(e).rec].recTyp, ent.recTyp):
+			r.found = append(r.found, Discrepancy{Kind: DiscrepancyDuplicate, Record: i, TransactionID: rec.TransactionID,
+				RecordType: rec.Type, Message: fmt.Sprintf("same transaction id as record %d", r.txn(e).rec)})
+			ent.matched = true // reported once, as a duplicate
+			return nil
+		}
+		// Otherwise a cancel carrying its payment's paymentId: found by
+		// request id.
+	}
+	if rec.RequestID != "" {
+		if r.reqLazy && rec.TransactionID != "" {
+			r.reqPending = append(r.reqPending, int32(i))
+			return nil
+		}
+		r.ensureRequests()
+		var one [1]int32
+		for _, j := range r.requestRecords(rec.RequestID, &one) {
+			if r.records[j].Type == rec.Type && (rec.TransactionID == "" || r.records[j].TransactionID == "") {
+				r.found = append(r.found, Discrepancy{Kind: DiscrepancyDuplicate, Record: i, RequestID: rec.RequestID,
+					RecordType: rec.Type, Message: fmt.Sprintf("same request id and type as record %d", j)})
+				r.ents[i].matched = true
+			}
+		}
+		r.addRequest(rec.RequestID, int32(i))
+	}
+	return nil
+}
+
+// ensureRequests indexes the records' request ids, if that was put off.
+func (r *Reconciler) ensureRequests() {
+	if !r.reqLazy {
+		return
+	}
+	r.reqLazy = false
+	r.byReq = make(map[string]int32, len(r.reqPending))
+	for _, i := range r.reqPending {
+		// These records all have a transaction id: none is a duplicate of
+		// another by request id.
+		r.addRequest(r.records[i].RequestID, i)
+	}
+	r.reqPending = nil
+}
+
+// addRequest adds record i to the records holding request id id.
+func (r *Reconciler) addRequest(id string, i int32) {
+	switch v, ok := r.byReq[id]; {
+	case !ok:
+		r.byReq[id] = i
+	case v >= 0:
+		r.reqMulti = append(r.reqMulti, []int32{v, i})
+		r.byReq[id] = ^int32(len(r.reqMulti) - 1)
+	default:
+		r.reqMulti[^v] = append(r.reqMulti[^v], i)
+	}
+}
+
+// txn returns the transaction id entry e: a record's below len(records),
+// else one only lines have.
+func (r *Reconciler) txn(e int32) *reportTxn {
+	if n := int32(len(r.records)); e >= n {
+		return &r.lineIDs[e-n]
+	}
+	return &r.ents[e].reportTxn
+}
+
+// currencyCode returns the number of a record's currency.
+func (r *Reconciler) currencyCode(c string) uint16 {
+	n, ok := r.currencyOf[c]
+	if !ok { // records' currencies are ISO 4217 codes: far fewer than 1<<16
+		n = uint16(len(r.currencies))
+		r.currencies = append(r.currencies, c)
+		r.currencyOf[c] = n
+	}
+	return n
+}
+
+// requestRecords returns the records holding request id id, in record
+// order; one is scratch space for the common case of a single record.
+func (r *Reconciler) requestRecords(id string, one *[1]int32) []int32 {
+	r.ensureRequests()
+	v, ok := r.byReq[id]
+	switch {
+	case !ok:
+		return nil
+	case v >= 0:
+		one[0] = v
+		return one[:]
+	}
+	return r.reqMulti[^v]
 }
 
 // ExpectRecords sets the transaction types every report line of which must
@@ -124,11 +335,15 @@ func (r *Reconciler) ExpectRecords(types ...TransactionType) {
 // toward the batch totals), settlement summary lines against those totals.
 // It returns the first error reading the report or converting a line (a
 // *ReportError); the lines before it have been taken into account.
+//
+// Details lines are checked exactly as the typed views (TransactionDetail,
+// SettlementDetail) check them, but without building the views.
 func (r *Reconciler) Add(rr *ReportReader) error {
 	kind, err := rr.Kind()
 	if err != nil {
 		return err
 	}
+	var cols *reportMatchColumns
 	for {
 		row, err := rr.Next()
 		if err == io.EOF {
@@ -138,18 +353,13 @@ func (r *Reconciler) Add(rr *ReportReader) error {
 			return err
 		}
 		switch kind {
-		case ReportTransactionDetails:
-			d, err := row.TransactionDetail()
-			if err != nil {
+		case ReportTransactionDetails, ReportSettlementDetails:
+			if cols == nil || cols.meta != row.meta {
+				cols = newReportMatchColumns(row.meta)
+			}
+			if err := r.addDetailRow(kind, row, cols); err != nil {
 				return err
 			}
-			r.AddTransactionDetail(&d)
-		case ReportSettlementDetails:
-			d, err := row.SettlementDetail()
-			if err != nil {
-				return err
-			}
-			r.AddSettlementDetail(&d)
 		case ReportSettlementSummary:
 			s, err := row.SettlementSummary()
 			if err != nil {
@@ -164,29 +374,40 @@ func (r *Reconciler) Add(rr *ReportReader) error {
 
 // AddTransactionDetail matches one transaction details line.
 func (r *Reconciler) AddTransactionDetail(d *TransactionDetail) {
-	r.match(reportLine{
+	l := reportLine{
 		kind: ReportTransactionDetails, line: d.Line, txnID: d.TransactionID, reqID: d.TransactionRequestID,
 		origID: d.OriginalTransactionID, typ: d.TransactionType, amount: d.TransactionAmount,
-	})
+	}
+	l.minor, l.minorErr = d.TransactionAmount.MinorUnits()
+	r.match(&l)
 }
 
 // AddSettlementDetail matches one settlement details line and adds its
 // settlement amount to its batch's totals.
 func (r *Reconciler) AddSettlementDetail(d *SettlementDetail) {
-	r.match(reportLine{
+	l := reportLine{
 		kind: ReportSettlementDetails, line: d.Line, txnID: d.TransactionID, reqID: d.TransactionRequestID,
 		origID: d.OriginalTransactionID, typ: d.TransactionType, amount: d.TransactionAmount, batch: d.SettlementBatchID,
-	})
-	r.anyDetail = true
+	}
+	l.minor, l.minorErr = d.TransactionAmount.MinorUnits()
+	r.match(&l)
 	minor, err := d.SettlementAmount.MinorUnits()
 	if err != nil {
+		r.anyDetail = true
 		r.found = append(r.found, Discrepancy{Kind: DiscrepancyTotalMismatch, Report: ReportSettlementDetails, Line: d.Line,
 			Record: -1, SettlementBatchID: d.SettlementBatchID, Message: "settlement amount unreadable: " + err.Error()})
 		return
 	}
-	r.total(reportTotalKey{batch: d.SettlementBatchID, currency: d.SettlementAmount.Currency}).add(minor)
-	if d.TransactionType != "" {
-		r.total(reportTotalKey{batch: d.SettlementBatchID, currency: d.SettlementAmount.Currency, typ: string(d.TransactionType)}).add(minor)
+	r.addSettlement(d.SettlementBatchID, d.SettlementAmount.Currency, d.TransactionType, minor)
+}
+
+// addSettlement adds a settlement details line's amount to its batch's
+// totals.
+func (r *Reconciler) addSettlement(batch, currency string, typ TransactionType, minor int64) {
+	r.anyDetail = true
+	r.total(reportTotalKey{batch: batch, currency: currency}).add(minor)
+	if typ != "" {
+		r.total(reportTotalKey{batch: batch, currency: currency, typ: string(typ)}).add(minor)
 	}
 }
 
@@ -194,6 +415,8 @@ func (r *Reconciler) total(k reportTotalKey) *reportTotal {
 	t := r.details[k]
 	if t == nil {
 		t = &reportTotal{}
+		// A line's strings share the memory of the whole line.
+		k = reportTotalKey{batch: strings.Clone(k.batch), currency: strings.Clone(k.currency), typ: strings.Clone(k.typ)}
 		r.details[k] = t
 	}
 	return t
@@ -202,6 +425,7 @@ func (r *Reconciler) total(k reportTotalKey) *reportTotal {
 // AddSettlementSummary records one settlement summary line, checked
 // against the settlement details by Discrepancies.
 func (r *Reconciler) AddSettlementSummary(s *SettlementSummary) {
+	r.started = true
 	r.summaries = append(r.summaries, *s)
 }
 
@@ -214,7 +438,7 @@ func (r *Reconciler) Discrepancies() []Discrepancy {
 	out := append([]Discrepancy(nil), r.found...)
 	for i := range r.records {
 		rec := &r.records[i]
-		if !r.matched[i] && rec.succeeded() {
+		if !r.ents[i].matched && rec.succeeded() {
 			out = append(out, Discrepancy{Kind: DiscrepancyNotInReport, Record: i, TransactionID: rec.TransactionID,
 				RequestID: rec.RequestID, RecordType: rec.Type, Expected: rec.Amount,
 				Message: fmt.Sprintf("%s of %s is in no report", reportTypeName(rec.Type), rec.Amount)})
@@ -229,64 +453,195 @@ type reportLine struct {
 	line                 int
 	txnID, reqID, origID string
 	typ                  TransactionType
-	amount               Amount
-	batch                string
+	// amount is the line's amount; when its Value is empty the amount is
+	// minor in amount.Currency, formatted only if a discrepancy needs it.
+	amount   Amount
+	minor    int64
+	minorErr error
+	batch    string
 }
 
-func (r *Reconciler) match(l reportLine) {
-	base := Discrepancy{Report: l.kind, Line: l.line, Record: -1, TransactionID: l.txnID, RequestID: l.reqID,
-		SettlementBatchID: l.batch, ReportType: l.typ, Reported: l.amount}
-	if key, ok := l.seenKey(); ok {
-		if first, dup := r.seen[key]; dup {
-			d := base
-			d.Kind, d.Message = DiscrepancyDuplicate, fmt.Sprintf("transaction already on line %d", first)
-			r.found = append(r.found, d)
+// reported returns the line's amount.
+func (l *reportLine) reported() Amount {
+	if l.amount.Value == "" && l.minorErr == nil {
+		return Amount{Currency: l.amount.Currency, Value: strconv.FormatInt(l.minor, 10)}
+	}
+	return l.amount
+}
+
+// discrepancy returns a discrepancy of kind about line l and record i (-1
+// for none).
+func (r *Reconciler) discrepancy(kind DiscrepancyKind, l *reportLine, i int, message string) Discrepancy {
+	d := Discrepancy{Kind: kind, Report: l.kind, Line: l.line, Record: i, TransactionID: l.txnID, RequestID: l.reqID,
+		SettlementBatchID: l.batch, ReportType: l.typ, Reported: l.reported(), Message: message}
+	if i >= 0 {
+		d.RecordType, d.Expected = r.records[i].Type, r.records[i].Amount
+	}
+	return d
+}
+
+func (r *Reconciler) match(l *reportLine) {
+	r.started = true
+	typ := r.typeCode(l.typ)
+	e, newID := int32(-1), false
+	if l.txnID != "" {
+		var first int
+		var dup bool
+		if e, first, dup = r.seeTxn(l, typ); dup {
+			r.found = append(r.found, r.discrepancy(DiscrepancyDuplicate, l, -1, fmt.Sprintf("transaction already on line %d", first)))
 			return
 		}
-		r.seen[key] = l.line
+		newID = e < 0
+	} else if key, ok := l.seenKey(); ok {
+		if first, dup := r.seenReq[key]; dup {
+			r.found = append(r.found, r.discrepancy(DiscrepancyDuplicate, l, -1, fmt.Sprintf("transaction already on line %d", first)))
+			return
+		}
+		key.id = strings.Clone(key.id)
+		r.seenReq[key] = l.line
 	}
-	i := r.lookup(l)
+	i := r.lookup(l, e, typ)
+	if newID {
+		e = r.newID(l, typ, i)
+	}
 	if i < 0 {
 		if !r.expect[l.typ] {
 			return
 		}
-		d := base
-		d.Kind, d.Message = DiscrepancyNotInRecords, fmt.Sprintf("%s of %s is not in the records", reportTypeName(l.typ), reportAbs(l.amount))
+		d := r.discrepancy(DiscrepancyNotInRecords, l, -1, fmt.Sprintf("%s of %s is not in the records", reportTypeName(l.typ), reportAbs(l.reported())))
 		if l.typ == TransactionTypeRefund && l.origID != "" && !r.linkRefund(&d, l.origID) {
-			r.unlinked = append(r.unlinked, reportUnlinkedRefund{found: len(r.found), origID: l.origID})
+			r.unlinked = append(r.unlinked, reportUnlinkedRefund{found: len(r.found), origID: strings.Clone(l.origID)})
 		}
 		r.found = append(r.found, d)
 		return
 	}
-	rec := &r.records[i]
-	r.matched[i] = true
-	if rec.TransactionID == "" && l.txnID != "" && rec.Type == l.typ {
-		if _, known := r.byTxn[l.txnID]; !known {
-			r.byTxn[l.txnID] = i // so that a refund line can name this payment by its paymentId
+	ent := &r.ents[i]
+	ent.matched = true
+	if e >= 0 && !ent.hasID && ent.recTyp == typ && r.txn(e).rec < 0 {
+		r.txn(e).rec = int32(i) // so that a refund line can name this payment by its paymentId
+	}
+	if !ent.succeeded {
+		r.found = append(r.found, r.discrepancy(DiscrepancyStatusMismatch, l, i, fmt.Sprintf("the report lists it, the record says %s", r.records[i].Status)))
+	}
+	if ent.recTyp != reportCodeNoType && typ != reportCodeNoType && ent.recTyp != typ {
+		r.found = append(r.found, r.discrepancy(DiscrepancyTypeMismatch, l, i, fmt.Sprintf("the report says %s, the record %s", l.typ, r.records[i].Type)))
+	}
+	switch {
+	case l.amount.Currency != r.currencies[ent.currency]:
+		r.found = append(r.found, r.discrepancy(DiscrepancyCurrencyMismatch, l, i, fmt.Sprintf("the report says %s, the record %s", reportAbs(l.reported()), r.records[i].Amount)))
+	case l.minorErr != nil || reportAbsInt(l.minor) != ent.minor:
+		r.found = append(r.found, r.discrepancy(DiscrepancyAmountMismatch, l, i, fmt.Sprintf("the report says %s, the record %s", reportAbs(l.reported()), r.records[i].Amount)))
+	}
+}
+
+// seeTxn notes that line l, which has a transaction id and type code typ,
+// was seen, and returns the id's entry, or -1 if the id is new (then
+// newID notes it, once the line's record is known). If a line of the same report kind and
+// type had the id before, it returns that line's number and true: l is a
+// duplicate (a payment and its cancel share the paymentId, so the type is
+// part of what identifies a line).
+func (r *Reconciler) seeTxn(l *reportLine, typ uint32) (e int32, first int, dup bool) {
+	kind := reportKindCode(l.kind)
+	if n := r.next; n < len(r.records) && r.ents[n].ownsID && r.records[n].TransactionID == l.txnID {
+		e = int32(n) // what the map holds for the id: record n owns it
+	} else {
+		var ok bool
+		if e, ok = r.txnIDs[l.txnID]; !ok {
+			return -1, 0, false // a new id: see newID
 		}
 	}
-	base.Record, base.RecordType, base.Expected = i, rec.Type, rec.Amount
-	if !rec.succeeded() {
-		d := base
-		d.Kind, d.Message = DiscrepancyStatusMismatch, fmt.Sprintf("the report lists it, the record says %s", rec.Status)
-		r.found = append(r.found, d)
+	t := r.txn(e)
+	if t.rec >= 0 {
+		r.next = int(t.rec) + 1
 	}
-	if rec.Type != "" && l.typ != "" && rec.Type != l.typ {
-		d := base
-		d.Kind, d.Message = DiscrepancyTypeMismatch, fmt.Sprintf("the report says %s, the record %s", l.typ, rec.Type)
-		r.found = append(r.found, d)
+	if t.typ == 0 {
+		t.line, t.typ, t.kind = l.line, typ, kind
+		return e, 0, false
 	}
-	reported, err := l.amount.MinorUnits()
-	switch {
-	case l.amount.Currency != rec.Amount.Currency:
-		d := base
-		d.Kind, d.Message = DiscrepancyCurrencyMismatch, fmt.Sprintf("the report says %s, the record %s", reportAbs(l.amount), rec.Amount)
-		r.found = append(r.found, d)
-	case err != nil || reportAbsInt(reported) != r.minor[i]:
-		d := base
-		d.Kind, d.Message = DiscrepancyAmountMismatch, fmt.Sprintf("the report says %s, the record %s", reportAbs(l.amount), rec.Amount)
-		r.found = append(r.found, d)
+	if t.typ == typ && t.kind == kind {
+		return e, t.line, true
 	}
+	last := int32(-1) // the last node of the list; -1: t itself
+	for s := t.more; s >= 0; s = r.seen[s].next {
+		if r.seen[s].typ == typ && r.seen[s].kind == kind {
+			return e, r.seen[s].line, true
+		}
+		last = s
+	}
+	r.seen = append(r.seen, reportSeen{line: l.line, typ: typ, kind: kind, next: -1})
+	if last < 0 {
+		t.more = int32(len(r.seen) - 1)
+	} else {
+		r.seen[last].next = int32(len(r.seen) - 1)
+	}
+	return e, 0, false
+}
+
+// newID notes line l's transaction id, which no record or line had before,
+// and returns its entry. If the line's record i has no transaction id of
+// its own, the id is learned onto the record's entry (so that a refund
+// line can name this payment by its paymentId) at no extra memory.
+func (r *Reconciler) newID(l *reportLine, typ uint32, i int) int32 {
+	var e int32
+	if i >= 0 && !r.ents[i].hasID && r.ents[i].recTyp == typ && !r.ents[i].ownsID {
+		ent := &r.ents[i]
+		e, ent.ownsID, ent.rec = int32(i), true, int32(i)
+	} else {
+		r.lineIDs = append(r.lineIDs, reportTxn{rec: -1, more: -1})
+		e = int32(len(r.records) + len(r.lineIDs) - 1)
+	}
+	t := r.txn(e)
+	t.line, t.typ, t.kind = l.line, typ, reportKindCode(l.kind)
+	r.txnIDs[strings.Clone(l.txnID)] = e // the id shares the memory of the whole line
+	return e
+}
+
+func reportKindCode(k ReportKind) uint8 {
+	switch k {
+	case ReportTransactionDetails:
+		return 1
+	case ReportSettlementDetails:
+		return 2
+	}
+	return 3
+}
+
+// reportTypeCodes are the transaction types known without a map lookup;
+// type i has code i+1.
+var reportTypeCodes = [...]TransactionType{"", TransactionTypePayment, TransactionTypeRefund, TransactionTypeCapture,
+	TransactionTypeCancel, TransactionTypeAuthorization, TransactionTypeVoid, TransactionTypeIncremental}
+
+// Codes of the types matching compares.
+const (
+	reportCodeNoType  = 1 // ""
+	reportCodePayment = 2
+	reportCodeRefund  = 3
+)
+
+// reportCompatibleCodes reports whether a record of type code a may be
+// the transaction of a report line of type code b: the same type, a
+// payment and a refund (one recorded as the other), or either unknown.
+func reportCompatibleCodes(a, b uint32) bool {
+	return a == reportCodeNoType || b == reportCodeNoType || a == b ||
+		(a == reportCodePayment || a == reportCodeRefund) && (b == reportCodePayment || b == reportCodeRefund)
+}
+
+// typeCode returns a number ≥ 1 that stands for transaction type t.
+func (r *Reconciler) typeCode(t TransactionType) uint32 {
+	for i, known := range reportTypeCodes {
+		if t == known {
+			return uint32(i + 1)
+		}
+	}
+	c, ok := r.types[t]
+	if !ok {
+		if r.types == nil {
+			r.types = make(map[TransactionType]uint32)
+		}
+		c = uint32(len(reportTypeCodes) + len(r.types) + 1)
+		r.types[TransactionType(strings.Clone(string(t)))] = c
+	}
+	return c
 }
 
 // reportSeenKey identifies a report line's transaction to find duplicates.
@@ -297,17 +652,17 @@ type reportSeenKey struct {
 	byRequest bool // id is the request id
 }
 
-// seenKey returns the key of l's transaction: its transaction id and type
-// (a payment and its cancel share the paymentId), or for a payment or
-// refund without one, such as a MAPI refund, its request id, which names
-// exactly one payment or refund (captures and cancels repeat the
+// seenKey returns the key of l's transaction, which has no transaction
+// id: for a payment or refund, such as a MAPI refund, its request id, which
+// names exactly one payment or refund (captures and cancels repeat the
 // payment's). Lines with neither, such as fees, have no key.
 func (l *reportLine) seenKey() (reportSeenKey, bool) {
-	switch {
-	case l.txnID != "":
-		return reportSeenKey{kind: l.kind, typ: l.typ, id: l.txnID}, true
-	case l.reqID != "" && reportPaymentOrRefund(l.typ):
-		return reportSeenKey{kind: l.kind, typ: l.typ, id: l.reqID, byRequest: true}, true
+	if l.reqID != "" && reportPaymentOrRefund(l.typ) {
+		typ := TransactionTypePayment // the constant, not the line's memory
+		if l.typ == TransactionTypeRefund {
+			typ = TransactionTypeRefund
+		}
+		return reportSeenKey{kind: l.kind, typ: typ, id: l.reqID, byRequest: true}, true
 	}
 	return reportSeenKey{}, false
 }
@@ -348,34 +703,39 @@ func (r *Reconciler) linkRefunds() {
 // files that name the payment by the merchant's order number do. It
 // returns -1 if there is none.
 func (r *Reconciler) paymentRecord(origID string) int {
-	if p, ok := r.byTxn[origID]; ok && r.records[p].Type == TransactionTypePayment {
-		return p
+	if e, ok := r.txnIDs[origID]; ok {
+		if p := r.txn(e).rec; p >= 0 && r.records[p].Type == TransactionTypePayment {
+			return int(p)
+		}
 	}
-	for _, p := range r.byReq[origID] {
+	var one [1]int32
+	for _, p := range r.requestRecords(origID, &one) {
 		if r.records[p].Type == TransactionTypePayment {
-			return p
+			return int(p)
 		}
 	}
 	return -1
 }
 
-// lookup finds the record of a report line: by transaction id, else by
-// request id among records of the same type (a payment and a refund may
-// also pair up, so that a refund recorded as a payment is found; captures
-// and cancels share the payment's request id, so they need their own type).
-func (r *Reconciler) lookup(l reportLine) int {
-	if l.txnID != "" {
-		// A cancel carries its payment's paymentId: an id match counts only
-		// between compatible types.
-		if i, ok := r.byTxn[l.txnID]; ok && reportCompatibleTypes(r.records[i].Type, l.typ) {
-			return i
+// lookup finds the record of a report line of type code typ, whose
+// transaction id has entry e (-1 if it has none): by transaction id, else by request id
+// among records of the same type (a payment and a refund may also pair up,
+// so that a refund recorded as a payment is found; captures and cancels
+// share the payment's request id, so they need their own type).
+func (r *Reconciler) lookup(l *reportLine, e int32, typ uint32) int {
+	// A cancel carries its payment's paymentId: an id match counts only
+	// between compatible types.
+	if e >= 0 {
+		if i := r.txn(e).rec; i >= 0 && reportCompatibleCodes(r.ents[i].recTyp, typ) {
+			return int(i)
 		}
 	}
 	if l.reqID == "" {
 		return -1
 	}
 	best := -1
-	for _, i := range r.byReq[l.reqID] {
+	var one [1]int32
+	for _, i := range r.requestRecords(l.reqID, &one) {
 		rec := &r.records[i]
 		if rec.TransactionID != "" && l.txnID != "" && rec.TransactionID != l.txnID {
 			continue // a different transaction with the same request id
@@ -383,10 +743,10 @@ func (r *Reconciler) lookup(l reportLine) int {
 		same := rec.Type == l.typ
 		paired := reportPaymentOrRefund(rec.Type) && reportPaymentOrRefund(l.typ)
 		switch {
-		case same && !r.matched[i]:
-			return i
+		case same && !r.ents[i].matched:
+			return int(i)
 		case (same || paired) && best < 0:
-			best = i
+			best = int(i)
 		}
 	}
 	return best
@@ -394,13 +754,6 @@ func (r *Reconciler) lookup(l reportLine) int {
 
 func reportPaymentOrRefund(t TransactionType) bool {
 	return t == TransactionTypePayment || t == TransactionTypeRefund
-}
-
-// reportCompatibleTypes reports whether a record of type a may be the
-// transaction of a report line of type b: the same type, a payment and a
-// refund (one recorded as the other), or either unknown.
-func reportCompatibleTypes(a, b TransactionType) bool {
-	return a == "" || b == "" || a == b || reportPaymentOrRefund(a) && reportPaymentOrRefund(b)
 }
 
 // reportTotalKey identifies a settlement total: typ is "" for the whole

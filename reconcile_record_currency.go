@@ -10,10 +10,17 @@ package alipay
 // reader presents the side the merchant recorded, so that an order priced
 // in CNY is not reported as a currency mismatch.
 func (r *Reconciler) RecordCurrency(d *TransactionDetail) (string, bool) {
-	i := r.lookup(reportLine{
+	l := reportLine{
 		kind: ReportTransactionDetails, line: d.Line, txnID: d.TransactionID, reqID: d.TransactionRequestID,
 		origID: d.OriginalTransactionID, typ: d.TransactionType, amount: d.TransactionAmount,
-	})
+	}
+	e := int32(-1) // the id's entry, as match finds it
+	if l.txnID != "" {
+		if id, ok := r.txnIDs[l.txnID]; ok {
+			e = id
+		}
+	}
+	i := r.lookup(&l, e, r.typeCode(l.typ))
 	if i < 0 {
 		return "", false
 	}

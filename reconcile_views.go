@@ -96,8 +96,17 @@ func (r ReportRow) SettlementSummary() (SettlementSummary, error) {
 
 // reportView reads typed values from a row, keeping the first error.
 type reportView struct {
-	row ReportRow
-	err error
+	row    ReportRow
+	err    error
+	digits *reportDigits // optional
+}
+
+// reportDigits remembers the decimal places of the last currency
+// converted: a report's amounts are mostly in one or two currencies, and
+// looking the currency up costs as much as converting the amount.
+type reportDigits struct {
+	currency string
+	digits   int
 }
 
 func (v *reportView) fail(column string, err error) {
@@ -117,6 +126,10 @@ var (
 // header lacks the column.
 func (v *reportView) present(column string) string {
 	s, ok := v.row.Lookup(column)
+	return v.presentValue(column, s, ok)
+}
+
+func (v *reportView) presentValue(column, s string, ok bool) string {
 	if !ok {
 		v.fail(column, errReportColumnMissing)
 	}
@@ -125,6 +138,10 @@ func (v *reportView) present(column string) string {
 
 func (v *reportView) required(column string) string {
 	s, ok := v.row.Lookup(column)
+	return v.requiredValue(column, s, ok)
+}
+
+func (v *reportView) requiredValue(column, s string, ok bool) string {
 	switch {
 	case !ok:
 		v.fail(column, errReportColumnMissing)
@@ -132,6 +149,15 @@ func (v *reportView) required(column string) string {
 		v.fail(column, errReportValueEmpty)
 	}
 	return s
+}
+
+// at returns the value of the column at position i (-1: the header lacks
+// it), as Lookup does by name.
+func (v *reportView) at(i int) (string, bool) {
+	if i < 0 {
+		return "", false
+	}
+	return reportTrim(v.row.fields[i]), true
 }
 
 // amount converts a major-unit decimal and its currency to an Amount in
@@ -145,16 +171,37 @@ func (v *reportView) amount(valueColumn, currencyColumn string) Amount {
 }
 
 func (v *reportView) convert(value, currency, valueColumn, currencyColumn string) Amount {
-	minor, err := DecimalToMinor(value, currency)
+	minor, ok := v.minor(value, currency, valueColumn, currencyColumn)
+	if !ok {
+		return Amount{}
+	}
+	return Amount{Currency: currency, Value: strconv.FormatInt(minor, 10)}
+}
+
+// minor converts a major-unit decimal to minor units of currency.
+func (v *reportView) minor(value, currency, valueColumn, currencyColumn string) (int64, bool) {
+	var minor int64
+	var err error
+	if c := v.digits; c != nil && c.currency == currency && currency != "" {
+		minor, err = amountDecimalToMinor(value, c.digits)
+	} else {
+		var digits int
+		if digits, err = CurrencyDigits(currency); err == nil {
+			if c != nil {
+				c.currency, c.digits = currency, digits
+			}
+			minor, err = amountDecimalToMinor(value, digits)
+		}
+	}
 	if err != nil {
 		column := valueColumn
 		if errors.Is(err, ErrMalformedCurrency) || errors.Is(err, ErrUnknownCurrency) || errors.Is(err, ErrNoMinorUnit) {
 			column = currencyColumn
 		}
 		v.fail(column, err)
-		return Amount{}
+		return 0, false
 	}
-	return Amount{Currency: currency, Value: strconv.FormatInt(minor, 10)}
+	return minor, true
 }
 
 // fees reads every fee column pair with a value; a fee without a currency
@@ -165,21 +212,39 @@ func (v *reportView) fees(fallback string) []ReportFee {
 	}
 	var fees []ReportFee
 	for _, f := range v.row.meta.fees {
-		value := reportTrim(v.row.fields[f.value])
-		if value == "" {
-			continue
-		}
-		currency, currencyColumn := fallback, ""
-		if f.curren >= 0 {
-			currency, currencyColumn = reportTrim(v.row.fields[f.curren]), v.row.meta.header[f.curren]
-		}
-		a := v.convert(value, currency, v.row.meta.header[f.value], currencyColumn)
+		currency, minor, present := v.fee(f, fallback)
 		if v.err != nil {
 			return nil
 		}
-		fees = append(fees, ReportFee{Name: f.name, Amount: a})
+		if present {
+			fees = append(fees, ReportFee{Name: f.name, Amount: Amount{Currency: currency, Value: strconv.FormatInt(minor, 10)}})
+		}
 	}
 	return fees
+}
+
+// checkFees checks the fees as fees does, without keeping them.
+func (v *reportView) checkFees(fallback string) {
+	for _, f := range v.row.meta.fees {
+		if v.err != nil {
+			return
+		}
+		v.fee(f, fallback)
+	}
+}
+
+// fee converts fee column f, if it has a value (present).
+func (v *reportView) fee(f reportFeeColumn, fallback string) (currency string, minor int64, present bool) {
+	value := reportTrim(v.row.fields[f.value])
+	if value == "" {
+		return "", 0, false
+	}
+	currency, currencyColumn := fallback, ""
+	if f.curren >= 0 {
+		currency, currencyColumn = reportTrim(v.row.fields[f.curren]), v.row.meta.header[f.curren]
+	}
+	minor, _ = v.minor(value, currency, v.row.meta.header[f.value], currencyColumn)
+	return currency, minor, true
 }
 
 func (v *reportView) count(column string) int64 {
@@ -195,12 +260,13 @@ func (v *reportView) count(column string) int64 {
 	return n
 }
 
-// time reads a time column with the package's one time reader (see
-// parseTime): RFC 3339 and the other offset forms Antom writes, and, since
-// report times often carry no zone, the same without an offset and plain
-// dates, read in the reader's time zone.
-func (v *reportView) time(column string) time.Time {
-	s := v.str(column)
+func (v *reportView) time(column string) time.Time { return v.readTime(column, v.str(column)) }
+
+// readTime reads a time column's value s with the package's one time
+// reader (see parseTime): RFC 3339 and the other offset forms Antom
+// writes, and, since report times often carry no zone, the same without an
+// offset and plain dates, read in the reader's time zone.
+func (v *reportView) readTime(column, s string) time.Time {
 	if s == "" {
 		return time.Time{}
 	}
