@@ -86,6 +86,10 @@ type Client struct {
 	origin        string              // scheme://host of the endpoint
 	uris          sync.Map            // API path → requestURI, so a call builds no string
 	fixedHeaders  map[string][]string // the request headers that never change
+
+	// attemptTimeout is WithAttemptTimeout, the default of
+	// CallAttemptTimeout.
+	attemptTimeout time.Duration
 }
 
 // NewClient returns a client for the given Antom client ID. It needs the
@@ -192,7 +196,11 @@ func NewClient(clientID string, opts ...Option) (*Client, error) {
 		return nil, errors.New("alipay: NewClient: no Antom public key: use WithAlipayPublicKey or WithVerifier (responses and notifications are always verified)")
 	}
 
-	c.http = c.newRetryClient(s.httpClient, s.attemptTimeout)
+	c.attemptTimeout = s.attemptTimeout
+	if c.attemptTimeout <= 0 {
+		c.attemptTimeout = DefaultAttemptTimeout
+	}
+	c.http = c.newRetryClient(s.httpClient, c.attemptTimeout)
 	return c, nil
 }
 
