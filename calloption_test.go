@@ -154,9 +154,12 @@ func TestNilContextNamesTheMethod(t *testing.T) {
 	c := g.client(t)
 	//nolint:staticcheck // a nil context is what is tested
 	calls := map[string]func() error{
-		"Consult":              func() error { _, err := c.Consult(nil, &ConsultRequest{}); return err },
-		"Pay":                  func() error { _, err := c.Pay(nil, payRequestFixture()); return err },
-		"InquiryPayment":       func() error { _, err := c.InquiryPayment(nil, &InquiryPaymentRequest{PaymentRequestID: "R1"}); return err },
+		"Consult": func() error { _, err := c.Consult(nil, &ConsultRequest{}); return err },
+		"Pay":     func() error { _, err := c.Pay(nil, payRequestFixture()); return err },
+		"InquiryPayment": func() error {
+			_, err := c.InquiryPayment(nil, &InquiryPaymentRequest{PaymentRequestID: "R1"})
+			return err
+		},
 		"Cancel":               func() error { _, err := c.Cancel(nil, &CancelRequest{PaymentRequestID: "R1"}); return err },
 		"Refund":               func() error { _, err := c.Refund(nil, &RefundRequest{}); return err },
 		"InquiryRefund":        func() error { _, err := c.InquiryRefund(nil, &InquiryRefundRequest{}); return err },
