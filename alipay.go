@@ -20,8 +20,6 @@
 package alipay
 
 import (
-	"crypto"
-	"crypto/rsa"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -71,7 +69,7 @@ type Client struct {
 	base       *url.URL
 	sandbox    bool
 	signer     Signer
-	verifier   Verifier
+	antomKeys  []antomKey // Antom's public keys (keyring.go)
 	keyVersion string
 	agentToken string
 	userAgent  string
@@ -178,22 +176,8 @@ func NewClient(clientID string, opts ...Option) (*Client, error) {
 	default:
 		return nil, errors.New("alipay: NewClient: no merchant private key: use WithPrivateKey or WithSigner")
 	}
-	switch {
-	case s.verifier != nil:
-		c.verifier = s.verifier
-	case s.alipayPublicKey != "":
-		k, err := ParsePublicKey(s.alipayPublicKey)
-		if err != nil {
-			return nil, fmt.Errorf("alipay: NewClient: WithAlipayPublicKey: %w", err)
-		}
-		if own, ok := c.signer.(interface{ Public() crypto.PublicKey }); ok {
-			if pub, ok := own.Public().(*rsa.PublicKey); ok && pub.Equal(k) {
-				return nil, errors.New("alipay: NewClient: WithAlipayPublicKey is the public half of your own private key; it must be Antom's public key (Antom Dashboard > Developer > Quick start > Integration resources), or no response will verify")
-			}
-		}
-		c.verifier = NewVerifier(k)
-	default:
-		return nil, errors.New("alipay: NewClient: no Antom public key: use WithAlipayPublicKey or WithVerifier (responses and notifications are always verified)")
+	if c.antomKeys, err = antomKeysOf(&s, c.signer); err != nil {
+		return nil, err
 	}
 
 	c.attemptTimeout = s.attemptTimeout

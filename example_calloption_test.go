@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"os"
 	"time"
 
 	"github.com/xborderpay/alipay"
@@ -53,4 +54,20 @@ func ExampleCallOption() {
 	// Output:
 	// PAYMENT_IN_PROCESS
 	// PROCESSING
+}
+
+// During a key rotation the client accepts Antom's current and next public
+// keys; each answer and notification is verified with the key its
+// Signature header's keyVersion names.
+func ExampleWithAlipayPublicKeyVersion() {
+	c, err := alipay.NewClient(os.Getenv("ANTOM_CLIENT_ID"),
+		alipay.WithPrivateKey(os.Getenv("MERCHANT_PRIVATE_KEY")),
+		alipay.WithAlipayPublicKeyVersion("1", os.Getenv("ANTOM_PUBLIC_KEY_V1")),
+		alipay.WithAlipayPublicKeyVersion("2", os.Getenv("ANTOM_PUBLIC_KEY_V2")),
+		alipay.WithEndpoint(alipay.EndpointAsia),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	_ = c
 }

@@ -14,6 +14,7 @@ type Option func(*settings)
 type settings struct {
 	privateKey      string
 	alipayPublicKey string
+	versionedKeys   []versionedKey // WithAlipayPublicKeyVersion (keyring.go)
 	signer          Signer
 	verifier        Verifier
 	endpoint        string
@@ -35,6 +36,8 @@ func WithPrivateKey(key string) Option { return func(s *settings) { s.privateKey
 
 // WithAlipayPublicKey sets Antom's RSA public key: SubjectPublicKeyInfo,
 // PKCS #1 or an X.509 certificate, PEM or bare base64 (see ParsePublicKey).
+// To accept more than one key during a key rotation, see
+// WithAlipayPublicKeyVersion.
 func WithAlipayPublicKey(key string) Option {
 	return func(s *settings) { s.alipayPublicKey = key }
 }
@@ -44,7 +47,9 @@ func WithAlipayPublicKey(key string) Option {
 func WithSigner(signer Signer) Option { return func(s *settings) { s.signer = signer } }
 
 // WithVerifier verifies responses and notifications with a custom Verifier.
-// It takes precedence over WithAlipayPublicKey.
+// It takes precedence over WithAlipayPublicKey and
+// WithAlipayPublicKeyVersion; a Verifier that serves several key versions
+// chooses among them itself.
 func WithVerifier(v Verifier) Option { return func(s *settings) { s.verifier = v } }
 
 // WithEndpoint sets the base URL: one of the Endpoint constants or any other
