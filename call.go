@@ -111,6 +111,13 @@ func callAPI[Resp any](ctx context.Context, c *Client, method, path string, req 
 
 // newError builds the one *Error of a failed call from its kept outcome.
 func (c *Client) newError(st *callState, req any, a attempt) *Error {
+	if a.result.ResultCode == ResultCodeClientInvalid {
+		if a.cause == nil {
+			a.cause = errors.New(c.clientInvalidHint())
+		} else {
+			a.cause = fmt.Errorf("%w; %s", a.cause, c.clientInvalidHint())
+		}
+	}
 	return &Error{
 		API:         st.uri,
 		Host:        c.base.Host,
