@@ -88,6 +88,7 @@ type Client struct {
 	// attemptTimeout is WithAttemptTimeout, the default of
 	// CallAttemptTimeout.
 	attemptTimeout time.Duration
+	warnLog        *slog.Logger // WithLogger's, or nil: see notifyLogger
 }
 
 // NewClient returns a client for the given Antom client ID. It needs the
@@ -142,6 +143,7 @@ func NewClient(clientID string, opts ...Option) (*Client, error) {
 		}
 		c.retry = *s.retry
 	}
+	c.warnLog = c.logger
 	if c.logger == nil {
 		c.logger = slog.New(discardHandler{})
 	}

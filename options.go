@@ -93,8 +93,11 @@ func WithResponseTimeTolerance(d time.Duration) Option {
 func WithRetry(p RetryPolicy) Option { return func(s *settings) { s.retry = &p } }
 
 // WithLogger sends the client's logs (debug: each attempt and retry; warn:
-// rejected notifications) to l. Logs never contain keys, signatures or
-// bodies.
+// rejected notifications; error: a NotificationHandler function that failed)
+// to l. Without it, debug logs are dropped and the warnings and errors of
+// NotificationHandler go to slog.Default(), so that a merchant sees why Antom
+// keeps resending without configuring anything. Logs never hold keys,
+// signatures or notification bodies.
 func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.logger = l } }
 
 // WithKeyVersion sets the keyVersion sent in the Signature header (default
