@@ -87,9 +87,6 @@ type Option func(*settings)
 
 type settings struct {
 	seller, privateKey, alipayKey, alipayRSA2Key, md5Key, gateway string
-	// WithAlipayPublicKeys and WithAlipayRSA2PublicKeys: the keys of a
-	// rotation window, after alipayKey and alipayRSA2Key.
-	alipayKeys, alipayRSA2Keys []string
 	signer                                                        crypto.Signer
 	signType, orderSignType                                       SignType
 	alipaySignTypes                                               []SignType
@@ -100,6 +97,10 @@ type settings struct {
 	logger                                                        *slog.Logger
 	maxNotify                                                     int64
 	now                                                           func() time.Time
+
+	// WithAlipayPublicKeys and WithAlipayRSA2PublicKeys: the keys of a
+	// rotation window, after alipayKey and alipayRSA2Key.
+	alipayKeys, alipayRSA2Keys []string
 }
 
 // WithSellerID sets seller_id for App orders (a 2088 PID or the seller's

@@ -115,10 +115,10 @@ func presign(params map[string]string, quoted bool) string {
 
 // keys holds what a Client signs and verifies with. Any may be nil/empty.
 type keys struct {
-	private   crypto.Signer  // merchant RSA key (RSA, RSA2)
+	private   crypto.Signer    // merchant RSA key (RSA, RSA2)
 	alipayRSA []*rsa.PublicKey // Alipay's keys for RSA (SHA-1) signatures, tried in turn
 	alipayRS2 []*rsa.PublicKey // Alipay's keys for RSA2 signatures, tried in turn
-	md5Key    string         // shared MD5 key
+	md5Key    string           // shared MD5 key
 }
 
 // sign returns the sign value for content: Base64 for RSA types, lowercase
