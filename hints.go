@@ -48,7 +48,7 @@ func describeBody(contentType string, raw []byte) string {
 // clientInvalidHint says what CLIENT_INVALID ("The client ID is invalid")
 // most often means: a sandbox client ID on production paths or the reverse.
 // Sandbox client IDs start with SANDBOX_ and are valid only on the
-// /ams/sandbox/api/ paths (https://docs.antom.com/ac/ams/sandbox).
+// /ams/sandbox/api/ paths (https://docs.antom.com/ac/ams/api).
 func (c *Client) clientInvalidHint() string {
 	sandboxID := strings.HasPrefix(c.clientID, "SANDBOX_")
 	switch {
