@@ -176,3 +176,23 @@ func TestNilContextNamesTheMethod(t *testing.T) {
 	}
 	assert.Empty(t, g.requests())
 }
+
+func TestWaitForPaymentPassesCallOptions(t *testing.T) {
+	g := newScriptedGateway(t, func(n int, _ *http.Request) gatewayReply {
+		status := "PROCESSING"
+		if n == 3 {
+			status = "SUCCESS"
+		}
+		return gatewayReply{body: `{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"},"paymentRequestId":"R1","paymentStatus":"` + status + `"}`}
+	})
+	c := g.client(t, WithAgentToken("client-token"))
+	noSleep := WaitOptions{sleep: func(context.Context, time.Duration) error { return nil }}
+	resp, err := c.WaitForPayment(context.Background(), &InquiryPaymentRequest{PaymentRequestID: "R1"}, noSleep, CallAgentToken("merchant-C"))
+	require.NoError(t, err)
+	assert.Equal(t, PaymentStatusSuccess, resp.PaymentStatus)
+	seen := g.requests()
+	require.Len(t, seen, 3)
+	for i, r := range seen {
+		assert.Equal(t, []string{"merchant-C"}, r.header.Values("Agent-Token"), "inquiry %d", i+1)
+	}
+}

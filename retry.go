@@ -28,7 +28,7 @@ import (
 // codes, redirects, answers that are signed but do not verify or do not answer
 // this request (see Client.Do), a cancelled context, or anything once the
 // caller's deadline leaves no room for another attempt. The SDK never invents
-// a new request ID.
+// a new request ID. WithRetry sets a client's policy, CallRetry one call's.
 type RetryPolicy struct {
 	MaxAttempts int           // attempts in all, the first included; 1 means no retry
 	MinBackoff  time.Duration // wait before the first retry (then doubling, with jitter)
