@@ -152,24 +152,24 @@ func TestCallOptionsAreValidatedBeforeSending(t *testing.T) {
 func TestNilContextNamesTheMethod(t *testing.T) {
 	g := newScriptedGateway(t, func(int, *http.Request) gatewayReply { return gatewayReply{body: okBody} })
 	c := g.client(t)
-	//nolint:staticcheck // a nil context is what is tested
+	var nilCtx context.Context // a nil context is what is tested
 	calls := map[string]func() error{
-		"Consult": func() error { _, err := c.Consult(nil, &ConsultRequest{}); return err },
-		"Pay":     func() error { _, err := c.Pay(nil, payRequestFixture()); return err },
+		"Consult": func() error { _, err := c.Consult(nilCtx, &ConsultRequest{}); return err },
+		"Pay":     func() error { _, err := c.Pay(nilCtx, payRequestFixture()); return err },
 		"InquiryPayment": func() error {
-			_, err := c.InquiryPayment(nil, &InquiryPaymentRequest{PaymentRequestID: "R1"})
+			_, err := c.InquiryPayment(nilCtx, &InquiryPaymentRequest{PaymentRequestID: "R1"})
 			return err
 		},
-		"Cancel":               func() error { _, err := c.Cancel(nil, &CancelRequest{PaymentRequestID: "R1"}); return err },
-		"Refund":               func() error { _, err := c.Refund(nil, &RefundRequest{}); return err },
-		"InquiryRefund":        func() error { _, err := c.InquiryRefund(nil, &InquiryRefundRequest{}); return err },
-		"Capture":              func() error { _, err := c.Capture(nil, &CaptureRequest{}); return err },
-		"CreatePaymentSession": func() error { _, err := c.CreatePaymentSession(nil, &PaymentSessionRequest{}); return err },
+		"Cancel":               func() error { _, err := c.Cancel(nilCtx, &CancelRequest{PaymentRequestID: "R1"}); return err },
+		"Refund":               func() error { _, err := c.Refund(nilCtx, &RefundRequest{}); return err },
+		"InquiryRefund":        func() error { _, err := c.InquiryRefund(nilCtx, &InquiryRefundRequest{}); return err },
+		"Capture":              func() error { _, err := c.Capture(nilCtx, &CaptureRequest{}); return err },
+		"CreatePaymentSession": func() error { _, err := c.CreatePaymentSession(nilCtx, &PaymentSessionRequest{}); return err },
 		"WaitForPayment": func() error {
-			_, err := c.WaitForPayment(nil, &InquiryPaymentRequest{PaymentRequestID: "R1"}, WaitOptions{})
+			_, err := c.WaitForPayment(nilCtx, &InquiryPaymentRequest{PaymentRequestID: "R1"}, WaitOptions{})
 			return err
 		},
-		"Do": func() error { return c.Do(nil, payPath, testReq{PaymentRequestID: "R1"}, nil) },
+		"Do": func() error { return c.Do(nilCtx, payPath, testReq{PaymentRequestID: "R1"}, nil) },
 	}
 	for name, call := range calls {
 		assert.EqualError(t, call(), "alipay: "+name+": nil context", name)
