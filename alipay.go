@@ -20,8 +20,6 @@
 package alipay
 
 import (
-	"crypto"
-	"crypto/rsa"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -71,7 +69,7 @@ type Client struct {
 	base       *url.URL
 	sandbox    bool
 	signer     Signer
-	verifier   Verifier
+	antomKeys  []antomKey // Antom's public keys (keyring.go)
 	keyVersion string
 	agentToken string
 	userAgent  string
@@ -86,6 +84,11 @@ type Client struct {
 	origin        string              // scheme://host of the endpoint
 	uris          sync.Map            // API path → requestURI, so a call builds no string
 	fixedHeaders  map[string][]string // the request headers that never change
+
+	// attemptTimeout is WithAttemptTimeout, the default of
+	// CallAttemptTimeout.
+	attemptTimeout time.Duration
+	warnLog        *slog.Logger // WithLogger's, or nil: see notifyLogger
 }
 
 // NewClient returns a client for the given Antom client ID. It needs the
@@ -140,6 +143,7 @@ func NewClient(clientID string, opts ...Option) (*Client, error) {
 		}
 		c.retry = *s.retry
 	}
+	c.warnLog = c.logger
 	if c.logger == nil {
 		c.logger = slog.New(discardHandler{})
 	}
@@ -174,25 +178,15 @@ func NewClient(clientID string, opts ...Option) (*Client, error) {
 	default:
 		return nil, errors.New("alipay: NewClient: no merchant private key: use WithPrivateKey or WithSigner")
 	}
-	switch {
-	case s.verifier != nil:
-		c.verifier = s.verifier
-	case s.alipayPublicKey != "":
-		k, err := ParsePublicKey(s.alipayPublicKey)
-		if err != nil {
-			return nil, fmt.Errorf("alipay: NewClient: WithAlipayPublicKey: %w", err)
-		}
-		if own, ok := c.signer.(interface{ Public() crypto.PublicKey }); ok {
-			if pub, ok := own.Public().(*rsa.PublicKey); ok && pub.Equal(k) {
-				return nil, errors.New("alipay: NewClient: WithAlipayPublicKey is the public half of your own private key; it must be Antom's public key (Antom Dashboard > Developer > Quick start > Integration resources), or no response will verify")
-			}
-		}
-		c.verifier = NewVerifier(k)
-	default:
-		return nil, errors.New("alipay: NewClient: no Antom public key: use WithAlipayPublicKey or WithVerifier (responses and notifications are always verified)")
+	if c.antomKeys, err = antomKeysOf(&s, c.signer); err != nil {
+		return nil, err
 	}
 
-	c.http = c.newRetryClient(s.httpClient, s.attemptTimeout)
+	c.attemptTimeout = s.attemptTimeout
+	if c.attemptTimeout <= 0 {
+		c.attemptTimeout = DefaultAttemptTimeout
+	}
+	c.http = c.newRetryClient(s.httpClient, c.attemptTimeout)
 	return c, nil
 }
 

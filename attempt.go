@@ -74,13 +74,13 @@ func (c *Client) examine(ctx context.Context, st *callState, resp *http.Response
 		// Anyone on the path can write an unsigned answer: its result is
 		// shown for diagnosis, never taken as Antom's word. Retrying the
 		// same request is always safe, so a 5xx or a U is retried.
-		a.cause = fmt.Errorf("%w: no Signature header (HTTP %d %s, content type %q)", ErrUnsignedResponse, a.status, http.StatusText(a.status), resp.Header.Get("Content-Type"))
 		var env envelope
 		if isJSON(resp) && json.Unmarshal(raw, &env) == nil && env.Result.ResultStatus != "" {
 			a.result, a.unverified = env.Result, true
 		} else {
 			a.bodyPrefix = httpx.BodyPrefix(raw)
 		}
+		a.cause = unsignedCause(resp, raw, a.unverified)
 		if a.unverified && a.result.ResultCode == ResultCodeRequestTrafficExceedLimit {
 			st.throttled = true
 		}

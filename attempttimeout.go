@@ -13,12 +13,17 @@ import (
 // attempt timeout in its errors, so that a caller's own deadline and the
 // per-attempt one are told apart.
 type attemptTimeout struct {
-	rt http.RoundTripper
-	d  time.Duration
+	rt      http.RoundTripper
+	d       time.Duration
+	perCall bool // d is a CallAttemptTimeout, not WithAttemptTimeout
 }
 
 func (t attemptTimeout) RoundTrip(req *http.Request) (*http.Response, error) {
 	parent := req.Context()
+	st := stateOf(parent)
+	if st != nil && st.opts.attemptTimeout > 0 {
+		t.d, t.perCall = st.opts.attemptTimeout, st.opts.attemptTimeoutSet
+	}
 	ctx, cancel := context.WithTimeout(parent, t.d)
 	resp, err := t.rt.RoundTrip(req.WithContext(ctx))
 	if err != nil {
@@ -26,7 +31,7 @@ func (t attemptTimeout) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, t.explain(parent, ctx, err)
 	}
 	b := &timedBody{}
-	if st := stateOf(parent); st != nil {
+	if st != nil {
 		// Attempts of a call are sequential, and each body is closed
 		// before the next attempt: the call's state can hold it.
 		b = &st.timedBody
@@ -39,7 +44,11 @@ func (t attemptTimeout) RoundTrip(req *http.Request) (*http.Response, error) {
 // explain names the attempt timeout when it, not the caller, ended ctx.
 func (t attemptTimeout) explain(parent, ctx context.Context, err error) error {
 	if ctx.Err() != nil && parent.Err() == nil {
-		return fmt.Errorf("attempt timed out after %s (WithAttemptTimeout): %w", t.d, err)
+		opt := "WithAttemptTimeout"
+		if t.perCall {
+			opt = "CallAttemptTimeout"
+		}
+		return fmt.Errorf("attempt timed out after %s (%s): %w", t.d, opt, err)
 	}
 	return err
 }

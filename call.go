@@ -41,9 +41,17 @@ import (
 // Both errors are unknown (IsUnknown), like an answer that is not signed or
 // whose signature does not verify: none of them is Antom's word on this
 // call.
-func (c *Client) Do(ctx context.Context, path string, req, resp any) error {
+//
+// Options (CallOption) change this call only; the rest comes from the
+// client.
+func (c *Client) Do(ctx context.Context, path string, req, resp any, opts ...CallOption) error {
+	return c.do(ctx, "Do", path, req, resp, opts)
+}
+
+// do is Do for the method named in its errors.
+func (c *Client) do(ctx context.Context, method, path string, req, resp any, opts []CallOption) error {
 	if ctx == nil {
-		return errors.New("alipay: Do: nil context")
+		return errors.New("alipay: " + method + ": nil context")
 	}
 	if v, ok := req.(interface{ validate() error }); ok {
 		if err := v.validate(); err != nil {
@@ -55,6 +63,9 @@ func (c *Client) Do(ctx context.Context, path string, req, resp any) error {
 		return fmt.Errorf("alipay: %s: encoding request: %w", apiName(path), err)
 	}
 	st := &callState{uri: c.requestURI(path), body: body, ids: requestIDsOf(body), start: c.now()}
+	if err := c.applyCallOptions(st, opts); err != nil {
+		return fmt.Errorf("alipay: %s: %w", method, err)
+	}
 	if err := ctx.Err(); err != nil {
 		return c.newError(st, req, attempt{verdict: verdictUndelivered, cause: err})
 	}
@@ -90,9 +101,9 @@ func (c *Client) Do(ctx context.Context, path string, req, resp any) error {
 
 // callAPI is Do for the typed methods: a nil request is refused by its
 // validate method, and a response comes back only with a nil error.
-func callAPI[Resp any](ctx context.Context, c *Client, path string, req any) (*Resp, error) {
+func callAPI[Resp any](ctx context.Context, c *Client, method, path string, req any, opts []CallOption) (*Resp, error) {
 	var resp Resp
-	if err := c.Do(ctx, path, req, &resp); err != nil {
+	if err := c.do(ctx, method, path, req, &resp, opts); err != nil {
 		return nil, err
 	}
 	return &resp, nil
@@ -100,6 +111,13 @@ func callAPI[Resp any](ctx context.Context, c *Client, path string, req any) (*R
 
 // newError builds the one *Error of a failed call from its kept outcome.
 func (c *Client) newError(st *callState, req any, a attempt) *Error {
+	if a.result.ResultCode == ResultCodeClientInvalid {
+		if a.cause == nil {
+			a.cause = errors.New(c.clientInvalidHint())
+		} else {
+			a.cause = fmt.Errorf("%w; %s", a.cause, c.clientInvalidHint())
+		}
+	}
 	return &Error{
 		API:         apiName(st.uri),
 		Path:        st.uri,
@@ -128,6 +146,13 @@ func (c *Client) signRequest(req *http.Request, st *callState) error {
 	h := req.Header
 	for k, v := range c.fixedHeaders {
 		h[k] = v // shared, never modified: net/http only reads header values
+	}
+	if st.opts.agentTokenSet {
+		if st.agentTokenHeader == nil {
+			delete(h, "Agent-Token")
+		} else {
+			h["Agent-Token"] = st.agentTokenHeader
+		}
 	}
 	vals := []string{reqTime, SignatureHeader{Algorithm: AlgorithmRSA256, KeyVersion: c.keyVersion, Signature: sig}.Encode()}
 	h["Request-Time"] = vals[0:1:1]

@@ -104,6 +104,6 @@ type PaymentMethodInfo struct {
 
 // Consult lists the payment methods available for an amount and device
 // (POST /ams/api/v1/payments/consult).
-func (c *Client) Consult(ctx context.Context, r *ConsultRequest) (*ConsultResponse, error) {
-	return callAPI[ConsultResponse](ctx, c, apiPathConsult, r)
+func (c *Client) Consult(ctx context.Context, r *ConsultRequest, opts ...CallOption) (*ConsultResponse, error) {
+	return callAPI[ConsultResponse](ctx, c, "Consult", apiPathConsult, r, opts)
 }

@@ -133,6 +133,6 @@ func (t *Transaction) UnmarshalJSON(b []byte) error {
 // InquiryPayment asks for a payment's state (POST
 // /ams/api/v1/payments/inquiryPayment). A payment Antom never received
 // gives an *Error with ResultCodeOrderNotExist.
-func (c *Client) InquiryPayment(ctx context.Context, r *InquiryPaymentRequest) (*InquiryPaymentResponse, error) {
-	return callAPI[InquiryPaymentResponse](ctx, c, apiPathInquiryPayment, r)
+func (c *Client) InquiryPayment(ctx context.Context, r *InquiryPaymentRequest, opts ...CallOption) (*InquiryPaymentResponse, error) {
+	return callAPI[InquiryPaymentResponse](ctx, c, "InquiryPayment", apiPathInquiryPayment, r, opts)
 }

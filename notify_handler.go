@@ -41,8 +41,10 @@ const NotificationAck = `{"result":{"resultCode":"SUCCESS","resultStatus":"S","r
 // be called concurrently.
 //
 // Rejected notifications are logged at warn level and fn failures at error
-// level through the client's logger, by type, IDs and outcome only: never
-// the signature or the body.
+// level, by type, IDs and outcome only: never keys, the signature or the
+// body. They go to the logger of WithLogger or, without one, to
+// slog.Default(), so that a merchant sees why Antom keeps resending without
+// configuring anything.
 func (c *Client) NotificationHandler(fn func(context.Context, *Notification) error) http.Handler {
 	if fn == nil {
 		panic("alipay: NotificationHandler: nil function")
@@ -57,7 +59,7 @@ type notifyHandler struct {
 
 func (h *notifyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	log := h.c.logger
+	log := h.c.notifyLogger()
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
@@ -82,8 +84,18 @@ func (h *notifyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write([]byte(NotificationAck))
-	log.LogAttrs(ctx, slog.LevelDebug, "alipay: notification acknowledged",
+	h.c.logger.LogAttrs(ctx, slog.LevelDebug, "alipay: notification acknowledged",
 		slog.Any("notification", n), slog.String("dedupeKey", n.DedupeKey()))
+}
+
+// notifyLogger is where rejected notifications are logged: the logger of
+// WithLogger, else slog.Default(), never a discarding one (a rejected
+// notification that nobody sees is resent by Antom for a day).
+func (c *Client) notifyLogger() *slog.Logger {
+	if c.warnLog != nil {
+		return c.warnLog
+	}
+	return slog.Default()
 }
 
 // parse reads and verifies the notification under a read deadline, so that

@@ -14,6 +14,7 @@ type Option func(*settings)
 type settings struct {
 	privateKey      string
 	alipayPublicKey string
+	versionedKeys   []versionedKey // WithAlipayPublicKeyVersion (keyring.go)
 	signer          Signer
 	verifier        Verifier
 	endpoint        string
@@ -35,6 +36,8 @@ func WithPrivateKey(key string) Option { return func(s *settings) { s.privateKey
 
 // WithAlipayPublicKey sets Antom's RSA public key: SubjectPublicKeyInfo,
 // PKCS #1 or an X.509 certificate, PEM or bare base64 (see ParsePublicKey).
+// To accept more than one key during a key rotation, see
+// WithAlipayPublicKeyVersion.
 func WithAlipayPublicKey(key string) Option {
 	return func(s *settings) { s.alipayPublicKey = key }
 }
@@ -44,7 +47,9 @@ func WithAlipayPublicKey(key string) Option {
 func WithSigner(signer Signer) Option { return func(s *settings) { s.signer = signer } }
 
 // WithVerifier verifies responses and notifications with a custom Verifier.
-// It takes precedence over WithAlipayPublicKey.
+// It takes precedence over WithAlipayPublicKey and
+// WithAlipayPublicKeyVersion; a Verifier that serves several key versions
+// chooses among them itself.
 func WithVerifier(v Verifier) Option { return func(s *settings) { s.verifier = v } }
 
 // WithEndpoint sets the base URL: one of the Endpoint constants or any other
@@ -88,8 +93,11 @@ func WithResponseTimeTolerance(d time.Duration) Option {
 func WithRetry(p RetryPolicy) Option { return func(s *settings) { s.retry = &p } }
 
 // WithLogger sends the client's logs (debug: each attempt and retry; warn:
-// rejected notifications) to l. Logs never contain keys, signatures or
-// bodies.
+// rejected notifications; error: a NotificationHandler function that failed)
+// to l. Without it, debug logs are dropped and the warnings and errors of
+// NotificationHandler go to slog.Default(), so that a merchant sees why Antom
+// keeps resending without configuring anything. Logs never hold keys,
+// signatures or notification bodies.
 func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.logger = l } }
 
 // WithKeyVersion sets the keyVersion sent in the Signature header (default

@@ -203,8 +203,8 @@ func (p *PayResponse) UnmarshalJSON(b []byte) error {
 // created: Pay returns a nil response and an *Error holding that result and
 // wrapping ErrPaymentNotCreated. It is a definite outcome (IsUnknown is
 // false): pay again with a new PaymentRequestID.
-func (c *Client) Pay(ctx context.Context, r *PayRequest) (*PayResponse, error) {
-	resp, err := callAPI[PayResponse](ctx, c, apiPathPay, r)
+func (c *Client) Pay(ctx context.Context, r *PayRequest, opts ...CallOption) (*PayResponse, error) {
+	resp, err := callAPI[PayResponse](ctx, c, "Pay", apiPathPay, r, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -292,8 +292,8 @@ func (c *CancelResponse) UnmarshalJSON(b []byte) error {
 // already paid is refunded in full. Antom allows it on the day of the
 // payment until 00:15 the next day. Cancel is synchronous: S means
 // cancelled. When the outcome is unknown, retry with the same parameters.
-func (c *Client) Cancel(ctx context.Context, r *CancelRequest) (*CancelResponse, error) {
-	return callAPI[CancelResponse](ctx, c, apiPathCancel, r)
+func (c *Client) Cancel(ctx context.Context, r *CancelRequest, opts ...CallOption) (*CancelResponse, error) {
+	return callAPI[CancelResponse](ctx, c, "Cancel", apiPathCancel, r, opts)
 }
 
 // CaptureRequest is the body of capture (https://global.alipay.com/docs/ac/ams/capture), for card payments
@@ -355,6 +355,6 @@ func (c *CaptureResponse) UnmarshalJSON(b []byte) error {
 
 // Capture captures an authorised card payment (POST
 // /ams/api/v1/payments/capture).
-func (c *Client) Capture(ctx context.Context, r *CaptureRequest) (*CaptureResponse, error) {
-	return callAPI[CaptureResponse](ctx, c, apiPathCapture, r)
+func (c *Client) Capture(ctx context.Context, r *CaptureRequest, opts ...CallOption) (*CaptureResponse, error) {
+	return callAPI[CaptureResponse](ctx, c, "Capture", apiPathCapture, r, opts)
 }

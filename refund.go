@@ -95,8 +95,8 @@ func (r *RefundResponse) UnmarshalJSON(b []byte) error {
 // When the outcome is unknown (IsUnknown), retry with the same
 // RefundRequestID or ask with InquiryRefund; never refund again under a new
 // ID before knowing.
-func (c *Client) Refund(ctx context.Context, r *RefundRequest) (*RefundResponse, error) {
-	return callAPI[RefundResponse](ctx, c, apiPathRefund, r)
+func (c *Client) Refund(ctx context.Context, r *RefundRequest, opts ...CallOption) (*RefundResponse, error) {
+	return callAPI[RefundResponse](ctx, c, "Refund", apiPathRefund, r, opts)
 }
 
 // InquiryRefundRequest is the body of inquiryRefund (https://global.alipay.com/docs/ac/ams/ir_online). Set
@@ -166,6 +166,6 @@ func (i *InquiryRefundResponse) UnmarshalJSON(b []byte) error {
 // /ams/api/v1/payments/inquiryRefund). Antom advises that ORDER_NOT_EXIST
 // right after a refund call be asked again after 15 seconds, up to three
 // times, before concluding the refund was never placed.
-func (c *Client) InquiryRefund(ctx context.Context, r *InquiryRefundRequest) (*InquiryRefundResponse, error) {
-	return callAPI[InquiryRefundResponse](ctx, c, apiPathInquiryRefund, r)
+func (c *Client) InquiryRefund(ctx context.Context, r *InquiryRefundRequest, opts ...CallOption) (*InquiryRefundResponse, error) {
+	return callAPI[InquiryRefundResponse](ctx, c, "InquiryRefund", apiPathInquiryRefund, r, opts)
 }

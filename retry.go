@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptrace"
@@ -27,7 +28,7 @@ import (
 // codes, redirects, answers that are signed but do not verify or do not answer
 // this request (see Client.Do), a cancelled context, or anything once the
 // caller's deadline leaves no room for another attempt. The SDK never invents
-// a new request ID.
+// a new request ID. WithRetry sets a client's policy, CallRetry one call's.
 type RetryPolicy struct {
 	MaxAttempts int           // attempts in all, the first included; 1 means no retry
 	MinBackoff  time.Duration // wait before the first retry (then doubling, with jitter)
@@ -69,6 +70,13 @@ type callState struct {
 	start     time.Time  // c.now() when the call began, for freshness
 	attempts  int
 	throttled bool
+
+	// opts are the call's settings, the client's where no CallOption
+	// changed them; agentTokenHeader is the Agent-Token of a
+	// CallAgentToken, built once for every attempt.
+	opts             callOptions
+	agentTokenHeader []string
+	lastResp         *http.Response // the latest answer, for the backoff
 
 	delivery httpx.Delivery
 	traced   atomic.Bool // the transport reported GetConn (it is net/http's)
@@ -124,12 +132,13 @@ func (c *Client) newRetryClient(hc *http.Client, perAttempt time.Duration) *retr
 		rt = http.DefaultTransport
 	}
 	timed.Transport = attemptTimeout{rt: rt, d: perAttempt}
+	// The retry client is shared by calls with different policies
+	// (CallRetry): it may always retry, checkRetry stops at the call's
+	// MaxAttempts, and prepareRetry waits the call's backoff.
 	return httpx.NewRetryClient(httpx.Harden(&timed, 0), httpx.RetryConfig{
-		MaxAttempts:    c.retry.MaxAttempts,
-		MinBackoff:     c.retry.MinBackoff,
-		MaxBackoff:     c.retry.MaxBackoff,
+		MaxAttempts:    math.MaxInt32,
 		CheckRetry:     c.checkRetry,
-		Backoff:        c.backoff,
+		Backoff:        noBackoff,
 		PrepareRetry:   c.prepareRetry,
 		RequestLogHook: c.logAttempt,
 	})
@@ -143,8 +152,8 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		return false, errors.New("alipay: internal: attempt without call state")
 	}
 	a, retry := c.examine(ctx, st, resp, err)
-	st.last, st.examined = a, true
-	if retry && (ctx.Err() != nil || !c.roomForRetry(ctx, st)) {
+	st.last, st.examined, st.lastResp = a, true, resp
+	if retry && (st.attempts >= st.opts.retry.MaxAttempts || ctx.Err() != nil || !c.roomForRetry(ctx, st)) {
 		retry = false
 	}
 	return retry, nil
@@ -157,8 +166,8 @@ func (c *Client) roomForRetry(ctx context.Context, st *callState) bool {
 	if !ok {
 		return true
 	}
-	wait := c.retry.MinBackoff
-	if st != nil && st.throttled {
+	wait := st.opts.retry.MinBackoff
+	if st.throttled {
 		wait *= throttleFactor
 	}
 	return time.Until(deadline) > wait
@@ -192,11 +201,28 @@ func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http
 	return half + rand.N(half+1)
 }
 
-// prepareRetry signs the retry with a fresh Request-Time.
+// noBackoff is the shared retry client's wait: none, as prepareRetry waits
+// the call's own backoff (it has the call's state, which a backoff
+// function given no response has not).
+func noBackoff(time.Duration, time.Duration, int, *http.Response) time.Duration { return 0 }
+
+// prepareRetry waits the call's backoff, then signs the retry with a fresh
+// Request-Time.
 func (c *Client) prepareRetry(req *http.Request) error {
-	st := stateOf(req.Context())
+	ctx := req.Context()
+	st := stateOf(ctx)
 	if st == nil {
 		return errors.New("alipay: internal: retry without call state")
+	}
+	p := &st.opts.retry
+	if wait := c.backoff(p.MinBackoff, p.MaxBackoff, st.attempts-1, st.lastResp); wait > 0 {
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
 	}
 	return c.signRequest(req, st)
 }

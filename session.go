@@ -200,6 +200,6 @@ type PaymentSessionResponse struct {
 // when the outcome is unknown an error for which IsUnknown is true: repeat
 // the identical request or inquire with the same PaymentRequestID before
 // using a new one, or a buyer may pay twice.
-func (c *Client) CreatePaymentSession(ctx context.Context, r *PaymentSessionRequest) (*PaymentSessionResponse, error) {
-	return callAPI[PaymentSessionResponse](ctx, c, apiPathCreatePaymentSession, r)
+func (c *Client) CreatePaymentSession(ctx context.Context, r *PaymentSessionRequest, opts ...CallOption) (*PaymentSessionResponse, error) {
+	return callAPI[PaymentSessionResponse](ctx, c, "CreatePaymentSession", apiPathCreatePaymentSession, r, opts)
 }

@@ -50,19 +50,19 @@ func (c *Client) verifySigned(m *signedMessage) (string, error) {
 	if signedTime == "" {
 		return "", fmt.Errorf("%w: signed %s has no %s header", ErrBadSignature, m.kind, m.timeHeader)
 	}
-	err = c.verifier.Verify(SignContent(m.method, m.uri, c.clientID, signedTime, m.body), sig.Signature)
+	err = c.verifyContent(SignContent(m.method, m.uri, c.clientID, signedTime, m.body), &sig)
 	if err == nil {
 		return signedTime, nil
 	}
 	if m.pathFallback {
 		if path, _, ok := strings.Cut(m.uri, "?"); ok && path != "" {
-			if c.verifier.Verify(SignContent(m.method, path, c.clientID, signedTime, m.body), sig.Signature) == nil {
+			if c.verifyContent(SignContent(m.method, path, c.clientID, signedTime, m.body), &sig) == nil {
 				return signedTime, nil
 			}
 		}
 	}
-	msg := fmt.Sprintf("over %q with %s %q and a %d-byte body: check that Antom's public key is the one for client ID %s and %s",
-		m.method+" "+truncate(m.uri, 256), m.timeHeader, truncate(signedTime, 40), len(m.body), c.clientID, m.hint)
+	msg := fmt.Sprintf("over %q with %s %q and a %d-byte body: check that Antom's public key is the one for client ID %s and %s%s",
+		m.method+" "+truncate(m.uri, 256), m.timeHeader, truncate(signedTime, 40), len(m.body), c.clientID, m.hint, c.keysTried(sig.KeyVersion))
 	if errors.Is(err, ErrBadSignature) {
 		return "", fmt.Errorf("%w %s", ErrBadSignature, msg)
 	}

@@ -53,12 +53,24 @@ type WaitOptions struct {
 //     (Antom has no such payment: the Pay call never arrived or used
 //     another ID), since only the caller knows whether to pay again.
 //
+// callOpts apply to every inquiry (see CallOption); an invalid one fails
+// before the first.
+//
 // When ctx ends first, WaitForPayment returns the last successful inquiry
 // response (nil if there was none) and an error wrapping ctx.Err() and the
 // last inquiry error, if any.
-func (c *Client) WaitForPayment(ctx context.Context, r *InquiryPaymentRequest, opts WaitOptions) (*InquiryPaymentResponse, error) {
+func (c *Client) WaitForPayment(ctx context.Context, r *InquiryPaymentRequest, opts WaitOptions, callOpts ...CallOption) (*InquiryPaymentResponse, error) {
+	if ctx == nil {
+		return nil, errors.New("alipay: WaitForPayment: nil context")
+	}
 	if err := r.validate(); err != nil { // a nil r included
 		return nil, err
+	}
+	if len(callOpts) > 0 {
+		var check callState
+		if err := c.applyCallOptions(&check, callOpts); err != nil {
+			return nil, fmt.Errorf("alipay: WaitForPayment: %w", err)
+		}
 	}
 	base := opts.Interval
 	if base <= 0 {
@@ -80,7 +92,7 @@ func (c *Client) WaitForPayment(ctx context.Context, r *InquiryPaymentRequest, o
 		pause   = base
 	)
 	for {
-		resp, err := c.InquiryPayment(ctx, r)
+		resp, err := callAPI[InquiryPaymentResponse](ctx, c, "WaitForPayment", apiPathInquiryPayment, r, callOpts)
 		switch {
 		case err == nil:
 			last, lastErr = resp, nil

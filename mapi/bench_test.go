@@ -47,7 +47,7 @@ func BenchmarkVerifyNotification(b *testing.B) {
 		raw, _ := base64.StdEncoding.DecodeString(sig)
 		for range b.N {
 			d := sha1.Sum(content)
-			if err := rsa.VerifyPKCS1v15(c.keys.alipayRSA, crypto.SHA1, d[:], raw); err != nil {
+			if err := rsa.VerifyPKCS1v15(c.keys.alipayRSA[0], crypto.SHA1, d[:], raw); err != nil {
 				b.Fatal(err)
 			}
 		}

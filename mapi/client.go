@@ -2,6 +2,7 @@ package mapi
 
 import (
 	"crypto"
+	"crypto/rsa"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -96,6 +97,10 @@ type settings struct {
 	logger                                                        *slog.Logger
 	maxNotify                                                     int64
 	now                                                           func() time.Time
+
+	// WithAlipayPublicKeys and WithAlipayRSA2PublicKeys: the keys of a
+	// rotation window, after alipayKey and alipayRSA2Key.
+	alipayKeys, alipayRSA2Keys []string
 }
 
 // WithSellerID sets seller_id for App orders (a 2088 PID or the seller's
@@ -116,6 +121,26 @@ func WithSigner(k crypto.Signer) Option { return func(s *settings) { s.signer = 
 // WithAlipayRSA2PublicKey is given, RSA2 signatures. Alipay supplies it;
 // this package embeds none (docs/protocol/mapi.md §9.2).
 func WithAlipayPublicKey(key string) Option { return func(s *settings) { s.alipayKey = key } }
+
+// WithAlipayPublicKeys adds Alipay RSA public keys that verify like the one
+// of WithAlipayPublicKey, for a key rotation window. The legacy protocol
+// names no key version (a sign carries only its sign_type), so a signature
+// is checked with each key in turn, the WithAlipayPublicKey key first and
+// then these in the order given, and is refused only when none verifies
+// (the error says how many were tried). Drop the old key once the rotation
+// is over: every extra key is one more key a forger may hold. Repeating the
+// option adds more keys.
+func WithAlipayPublicKeys(keys ...string) Option {
+	return func(s *settings) { s.alipayKeys = append(s.alipayKeys, keys...) }
+}
+
+// WithAlipayRSA2PublicKeys adds Alipay RSA2 public keys, tried in turn
+// after the one of WithAlipayRSA2PublicKey, as WithAlipayPublicKeys does for
+// the RSA key. Given any RSA2 key, RSA2 signatures are checked with the RSA2
+// keys alone.
+func WithAlipayRSA2PublicKeys(keys ...string) Option {
+	return func(s *settings) { s.alipayRSA2Keys = append(s.alipayRSA2Keys, keys...) }
+}
 
 // WithAlipayRSA2PublicKey sets a separate Alipay public key for RSA2
 // signatures, for merchants whose RSA and RSA2 keys differ (docs/protocol/mapi.md §8.8).
@@ -252,19 +277,12 @@ func NewClient(partnerID string, opts ...Option) (*Client, error) {
 		}
 		c.keys.private = k
 	}
-	if s.alipayKey != "" {
-		k, err := alipay.ParsePublicKey(s.alipayKey)
-		if err != nil {
-			return nil, fmt.Errorf("mapi: NewClient: WithAlipayPublicKey: %w", err)
-		}
-		c.keys.alipayRSA = k
+	var err error
+	if c.keys.alipayRSA, err = parseAlipayKeys("WithAlipayPublicKey", s.alipayKey, "WithAlipayPublicKeys", s.alipayKeys); err != nil {
+		return nil, err
 	}
-	if s.alipayRSA2Key != "" {
-		k, err := alipay.ParsePublicKey(s.alipayRSA2Key)
-		if err != nil {
-			return nil, fmt.Errorf("mapi: NewClient: WithAlipayRSA2PublicKey: %w", err)
-		}
-		c.keys.alipayRS2 = k
+	if c.keys.alipayRS2, err = parseAlipayKeys("WithAlipayRSA2PublicKey", s.alipayRSA2Key, "WithAlipayRSA2PublicKeys", s.alipayRSA2Keys); err != nil {
+		return nil, err
 	}
 	if s.md5Key != "" {
 		if strings.TrimSpace(s.md5Key) != s.md5Key {
@@ -356,4 +374,33 @@ func parseGateway(s string) (*url.URL, error) {
 		return nil, fmt.Errorf("mapi: NewClient: gateway %q must not have a query or fragment", s)
 	}
 	return u, nil
+}
+
+// parseAlipayKeys parses the key of option one (if given) and the keys of
+// option many, in that order, refusing an empty or repeated key.
+func parseAlipayKeys(one, key, many string, more []string) ([]*rsa.PublicKey, error) {
+	var keys []*rsa.PublicKey
+	if key != "" {
+		k, err := alipay.ParsePublicKey(key)
+		if err != nil {
+			return nil, fmt.Errorf("mapi: NewClient: %s: %w", one, err)
+		}
+		keys = append(keys, k)
+	}
+	for i, pem := range more {
+		if strings.TrimSpace(pem) == "" {
+			return nil, fmt.Errorf("mapi: NewClient: %s: key %d is empty", many, i+1)
+		}
+		k, err := alipay.ParsePublicKey(pem)
+		if err != nil {
+			return nil, fmt.Errorf("mapi: NewClient: %s: key %d: %w", many, i+1, err)
+		}
+		for _, seen := range keys {
+			if seen.Equal(k) {
+				return nil, fmt.Errorf("mapi: NewClient: %s: key %d is given twice", many, i+1)
+			}
+		}
+		keys = append(keys, k)
+	}
+	return keys, nil
 }

@@ -115,10 +115,10 @@ func presign(params map[string]string, quoted bool) string {
 
 // keys holds what a Client signs and verifies with. Any may be nil/empty.
 type keys struct {
-	private   crypto.Signer  // merchant RSA key (RSA, RSA2)
-	alipayRSA *rsa.PublicKey // Alipay's key for RSA (SHA-1) signatures
-	alipayRS2 *rsa.PublicKey // Alipay's key for RSA2 signatures
-	md5Key    string         // shared MD5 key
+	private   crypto.Signer    // merchant RSA key (RSA, RSA2)
+	alipayRSA []*rsa.PublicKey // Alipay's keys for RSA (SHA-1) signatures, tried in turn
+	alipayRS2 []*rsa.PublicKey // Alipay's keys for RSA2 signatures, tried in turn
+	md5Key    string           // shared MD5 key
 }
 
 // sign returns the sign value for content: Base64 for RSA types, lowercase
@@ -157,11 +157,11 @@ func (k *keys) verify(t SignType, content, sig string) error {
 		}
 		return nil
 	case SignTypeRSA, SignTypeRSA2:
-		pub := k.alipayRSA
-		if t == SignTypeRSA2 && k.alipayRS2 != nil {
-			pub = k.alipayRS2
+		pubs := k.alipayRSA
+		if t == SignTypeRSA2 && len(k.alipayRS2) > 0 {
+			pubs = k.alipayRS2
 		}
-		if pub == nil {
+		if len(pubs) == 0 {
 			return fmt.Errorf("%w: %s (use WithAlipayPublicKey)", ErrNoKey, t)
 		}
 		raw, err := decodeBase64Sig(sig)
@@ -169,10 +169,18 @@ func (k *keys) verify(t SignType, content, sig string) error {
 			return fmt.Errorf("%w (%s): sign is not Base64", ErrBadSignature, t)
 		}
 		h, _ := t.hash()
-		if rsa.VerifyPKCS1v15(pub, h, digest(h, []byte(content)), raw) != nil {
-			return fmt.Errorf("%w (%s)", ErrBadSignature, t)
+		d := digest(h, []byte(content))
+		for _, pub := range pubs {
+			if rsa.VerifyPKCS1v15(pub, h, d, raw) == nil {
+				return nil
+			}
 		}
-		return nil
+		if len(pubs) > 1 {
+			// The legacy protocol names no key version: during a
+			// rotation window each key given is tried in turn.
+			return fmt.Errorf("%w (%s): none of the %d Alipay public keys given verifies it", ErrBadSignature, t, len(pubs))
+		}
+		return fmt.Errorf("%w (%s)", ErrBadSignature, t)
 	case "":
 		return ErrUnsigned
 	default:
