@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -42,7 +43,7 @@ func rewriteTimes(raw []byte, v any) (fixed []byte, ok bool) {
 	if rv.Kind() != reflect.Pointer || rv.IsNil() || !json.Valid(raw) {
 		return nil, false
 	}
-	w := timeRewrite{known: map[reflect.Type]bool{}, busy: map[reflect.Type]bool{}, fields: map[reflect.Type]jsonFieldList{}}
+	w := timeRewrite{busy: map[reflect.Type]bool{}}
 	fixed, err := w.value(make([]byte, 0, len(raw)), raw, rv.Type().Elem())
 	return fixed, err == nil && w.changed
 }
@@ -50,11 +51,16 @@ func rewriteTimes(raw []byte, v any) (fixed []byte, ok bool) {
 // timeRewrite copies a JSON value, replacing each value bound for a
 // time.Time of the type it decodes into.
 type timeRewrite struct {
-	known   map[reflect.Type]bool // hasTime's answers
 	busy    map[reflect.Type]bool // types hasTime is looking into
-	fields  map[reflect.Type]jsonFieldList
-	changed bool // some time value was replaced
+	changed bool                  // some time value was replaced
 }
+
+// Types are few and never change, so what is learnt of one is kept, as
+// encoding/json keeps its own view of each type.
+var (
+	hasTimeCache    sync.Map // reflect.Type → bool
+	jsonFieldsCache sync.Map // reflect.Type → jsonFieldList
+)
 
 var (
 	timeType            = reflect.TypeOf(time.Time{})
@@ -180,8 +186,8 @@ func (w *timeRewrite) hasTime(t reflect.Type) bool {
 	if t == timeType {
 		return true
 	}
-	if has, ok := w.known[t]; ok {
-		return has
+	if has, ok := hasTimeCache.Load(t); ok {
+		return has.(bool)
 	}
 	if w.busy[t] {
 		return false // a recursive type holds a time only through its other fields
@@ -202,17 +208,17 @@ func (w *timeRewrite) hasTime(t reflect.Type) bool {
 	}
 	delete(w.busy, t)
 	if has || len(w.busy) == 0 { // a false found inside a cycle may be wrong for the rest of it
-		w.known[t] = has
+		hasTimeCache.Store(t, has)
 	}
 	return has
 }
 
 func (w *timeRewrite) structFields(t reflect.Type) jsonFieldList {
-	l, ok := w.fields[t]
-	if !ok {
-		l = jsonFields(t)
-		w.fields[t] = l
+	if l, ok := jsonFieldsCache.Load(t); ok {
+		return l.(jsonFieldList)
 	}
+	l := jsonFields(t)
+	jsonFieldsCache.Store(t, l)
 	return l
 }
 
