@@ -17,10 +17,12 @@ import (
 // answer Antom signed says what happened to a payment, and a timestamp must
 // not turn it into a failure.
 //
-// It first decodes as encoding/json does, which reads strict RFC 3339 to the
-// same instants as parseTime (a fuzz target holds them to that). Only when
-// that fails does it rewrite each time value of raw into the RFC 3339 form
-// of what parseTime reads of it, copying every other byte, and decode again.
+// It first decodes as encoding/json does, which reads RFC 3339 to the same
+// instants as parseTime. Only when that fails does it rewrite each time
+// value of raw that time.Time does not read into the RFC 3339 form of what
+// parseTime reads of it, copying every other byte, and decode again; so the
+// rewrite never changes a value the first decoding reads (FuzzDecodeJSON
+// holds it to that).
 // An error that has nothing to do with times (broken JSON, a string where a
 // number belongs) is returned as encoding/json reports it.
 func decodeJSON(raw []byte, v any) error {
@@ -105,6 +107,7 @@ func (w *timeRewrite) time(dst, raw []byte) []byte {
 	if string(raw) != "null" && t.UnmarshalJSON(raw) == nil {
 		return append(dst, raw...)
 	}
+	t = time.Time{}
 	if json.Unmarshal(raw, &s) == nil {
 		if p, err := parseTime(s, nil); err == nil {
 			t = p
@@ -112,7 +115,10 @@ func (w *timeRewrite) time(dst, raw []byte) []byte {
 	}
 	b, err := t.MarshalJSON()
 	if err != nil { // an offset of 24 hours or more: keep the instant
-		b, _ = t.UTC().MarshalJSON()
+		b, err = t.UTC().MarshalJSON()
+	}
+	if err != nil { // and that is before year 0: no RFC 3339 form
+		b, _ = time.Time{}.MarshalJSON()
 	}
 	if !bytes.Equal(b, raw) {
 		w.changed = true

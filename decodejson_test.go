@@ -69,6 +69,18 @@ func TestDecodeJSONKeepsRawValues(t *testing.T) {
 	assert.False(t, r.PaymentTime.IsZero())
 }
 
+// A time parseTime reads but RFC 3339 cannot write (an offset of 24 hours)
+// keeps its instant; one before year 0 in UTC as well is the zero time.
+func TestDecodeJSONTimesWithoutRFC3339Form(t *testing.T) {
+	var r CancelResponse
+	require.NoError(t, decodeJSON([]byte(`{"paymentId":"P1","cancelTime":"2024-01-02T00:00:00+2400"}`), &r))
+	assert.True(t, r.CancelTime.Equal(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)), r.CancelTime)
+	r = CancelResponse{}
+	require.NoError(t, decodeJSON([]byte(`{"paymentId":"P1","cancelTime":"0000-01-01T00:00:00+2400"}`), &r))
+	assert.Equal(t, "P1", r.PaymentID)
+	assert.True(t, r.CancelTime.IsZero(), r.CancelTime)
+}
+
 // A recursive type is walked to any depth, and a type with its own
 // decoding is left to it.
 func TestDecodeJSONRecursiveTypes(t *testing.T) {
