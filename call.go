@@ -22,6 +22,14 @@ import (
 // signing. On success resp (a pointer, or nil) is filled from the response
 // body.
 //
+// resp, whatever its type, is decoded with encoding/json except for its
+// time.Time values (at any depth), which are read in every form Antom
+// writes: RFC 3339, offsets without a colon such as
+// 2024-01-01T12:00:00+0800, a space for the T. An empty, null or
+// unreadable time is the zero time, never an error: a timestamp does not
+// turn an answer Antom signed into a failure. Every other decoding error
+// is reported as encoding/json reports it, and the outcome is unknown.
+//
 // A signed answer is accepted only as the answer to this call:
 //
 //   - Every ID the answer echoes at the top level of its JSON that the
@@ -90,7 +98,7 @@ func (c *Client) do(ctx context.Context, method, path string, req, resp any, opt
 	if resp == nil {
 		return nil
 	}
-	if err := json.Unmarshal(a.raw, resp); err != nil {
+	if err := decodeJSON(a.raw, resp); err != nil {
 		// Antom accepted the call, so this must not read as a refusal:
 		// the caller inquires before anything else.
 		a.verdict, a.cause = verdictUnknown, fmt.Errorf("decoding signed response: %w", err)

@@ -20,24 +20,6 @@ type OrderCodeForm struct {
 	ExtendInfo  string       `json:"extendInfo,omitempty"`
 }
 
-// UnmarshalJSON decodes the wire form; see PayResponse.UnmarshalJSON.
-func (o *OrderCodeForm) UnmarshalJSON(b []byte) error {
-	type plain OrderCodeForm
-	if json.Unmarshal(b, (*plain)(o)) == nil {
-		return nil // every time strict RFC 3339: read as parseTime reads it
-	}
-	var w struct {
-		plain
-		ExpireTime jsonTime `json:"expireTime"`
-	}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	*o = OrderCodeForm(w.plain)
-	o.ExpireTime = time.Time(w.ExpireTime)
-	return nil
-}
-
 // CodeDetail is one rendering of a code: with DisplayType TEXT, CodeValue is
 // the code's content (often a URL to encode as a QR code); with an image
 // display type it is the URL (or Base64) of a picture of the code.

@@ -74,30 +74,6 @@ type InquiryPaymentResponse struct {
 	CustomizedInfo json.RawMessage `json:"customizedInfo,omitempty"`
 }
 
-// UnmarshalJSON decodes the wire form; see PayResponse.UnmarshalJSON.
-func (i *InquiryPaymentResponse) UnmarshalJSON(b []byte) error {
-	type plain InquiryPaymentResponse
-	if json.Unmarshal(b, (*plain)(i)) == nil {
-		return nil // every time strict RFC 3339: read as parseTime reads it
-	}
-	var w struct {
-		plain
-		PaymentCreateTime      jsonTime `json:"paymentCreateTime"`
-		PaymentTime            jsonTime `json:"paymentTime"`
-		AuthExpiryTime         jsonTime `json:"authExpiryTime"`
-		EarliestSettlementTime jsonTime `json:"earliestSettlementTime"`
-	}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	*i = InquiryPaymentResponse(w.plain)
-	i.PaymentCreateTime = time.Time(w.PaymentCreateTime)
-	i.PaymentTime = time.Time(w.PaymentTime)
-	i.AuthExpiryTime = time.Time(w.AuthExpiryTime)
-	i.EarliestSettlementTime = time.Time(w.EarliestSettlementTime)
-	return nil
-}
-
 // Transaction is one operation on a payment, listed by inquiryPayment.
 type Transaction struct {
 	TransactionResult     Result          `json:"transactionResult"`
@@ -110,24 +86,6 @@ type Transaction struct {
 	GrossSettlementAmount *Amount         `json:"grossSettlementAmount,omitempty"`
 	SettlementQuote       *Quote          `json:"settlementQuote,omitempty"`
 	AcquirerInfo          json.RawMessage `json:"acquirerInfo,omitempty"`
-}
-
-// UnmarshalJSON decodes the wire form; see PayResponse.UnmarshalJSON.
-func (t *Transaction) UnmarshalJSON(b []byte) error {
-	type plain Transaction
-	if json.Unmarshal(b, (*plain)(t)) == nil {
-		return nil // every time strict RFC 3339: read as parseTime reads it
-	}
-	var w struct {
-		plain
-		TransactionTime jsonTime `json:"transactionTime"`
-	}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	*t = Transaction(w.plain)
-	t.TransactionTime = time.Time(w.TransactionTime)
-	return nil
 }
 
 // InquiryPayment asks for a payment's state (POST

@@ -46,7 +46,9 @@ type Notification struct {
 
 	// Exactly one of the payloads is set for the known types: Payment for
 	// PAYMENT_RESULT and PAYMENT_PENDING, Refund for REFUND_RESULT, Capture
-	// for CAPTURE_RESULT. All are nil for other types.
+	// for CAPTURE_RESULT. All are nil for other types. Their times are read
+	// in every form Antom writes ("+08:30", "Z", "+0800"); an empty or
+	// unreadable time is the zero time, never an error (Raw keeps it).
 	Payment *PaymentNotification
 	Refund  *RefundNotification
 	Capture *CaptureNotification
@@ -220,7 +222,7 @@ func notifyDecode(body []byte) (*Notification, error) {
 	default:
 		return n, nil
 	}
-	if err := json.Unmarshal(body, payload); err != nil {
+	if err := decodeJSON(body, payload); err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrMalformedNotification, env.NotifyType, err)
 	}
 	return n, nil
@@ -228,9 +230,11 @@ func notifyDecode(body []byte) (*Notification, error) {
 
 // Decode unmarshals the raw body into v, for fields this package does not
 // model (settlementQuote, paymentResultInfo, acquirerInfo, ...) and for
-// notification types it does not know.
+// notification types it does not know. Its time.Time values are read as
+// Client.Do reads a response's: in every form Antom writes, the zero time
+// when empty or unreadable.
 func (n Notification) Decode(v any) error {
-	return json.Unmarshal(n.Raw, v)
+	return decodeJSON(n.Raw, v)
 }
 
 // DedupeKey returns a key that is the same for every delivery of one event

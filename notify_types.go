@@ -1,9 +1,6 @@
 package alipay
 
-import (
-	"encoding/json"
-	"time"
-)
+import "time"
 
 // NotifyType is the notifyType of a notification. Values Antom sends that
 // this package does not know are kept as they are, not rejected.
@@ -50,31 +47,6 @@ type PaymentNotification struct {
 	AuthExpiryTime time.Time `json:"authExpiryTime"`
 }
 
-// UnmarshalJSON decodes the wire form, reading datetimes in every form
-// Antom writes ("+08:30", "-07:00", "Z", "+0800"). An empty, missing or
-// unreadable datetime is the zero time, never an error: a verified
-// notification is not refused over a timestamp (Raw keeps the value).
-func (p *PaymentNotification) UnmarshalJSON(b []byte) error {
-	type plain PaymentNotification
-	if json.Unmarshal(b, (*plain)(p)) == nil {
-		return nil // every time strict RFC 3339: read as parseTime reads it
-	}
-	var w struct {
-		plain
-		PaymentCreateTime jsonTime `json:"paymentCreateTime"`
-		PaymentTime       jsonTime `json:"paymentTime"`
-		AuthExpiryTime    jsonTime `json:"authExpiryTime"`
-	}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	*p = PaymentNotification(w.plain)
-	p.PaymentCreateTime = time.Time(w.PaymentCreateTime)
-	p.PaymentTime = time.Time(w.PaymentTime)
-	p.AuthExpiryTime = time.Time(w.AuthExpiryTime)
-	return nil
-}
-
 // RefundNotification is the body of notifyRefund (https://global.alipay.com/docs/ac/ams/notify_refund), sent with
 // NotifyTypeRefundResult.
 type RefundNotification struct {
@@ -93,24 +65,6 @@ type RefundNotification struct {
 	Metadata string `json:"metadata,omitempty"`
 }
 
-// UnmarshalJSON decodes the wire form; see PaymentNotification.UnmarshalJSON.
-func (r *RefundNotification) UnmarshalJSON(b []byte) error {
-	type plain RefundNotification
-	if json.Unmarshal(b, (*plain)(r)) == nil {
-		return nil // every time strict RFC 3339: read as parseTime reads it
-	}
-	var w struct {
-		plain
-		RefundTime jsonTime `json:"refundTime"`
-	}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	*r = RefundNotification(w.plain)
-	r.RefundTime = time.Time(w.RefundTime)
-	return nil
-}
-
 // CaptureNotification is the body of notifyCapture (https://global.alipay.com/docs/ac/ams/notify_capture), sent with
 // NotifyTypeCaptureResult.
 type CaptureNotification struct {
@@ -121,22 +75,4 @@ type CaptureNotification struct {
 	// CaptureTime is when the capture succeeded; zero when absent.
 	CaptureTime         time.Time `json:"captureTime"`
 	AcquirerReferenceNo string    `json:"acquirerReferenceNo,omitempty"`
-}
-
-// UnmarshalJSON decodes the wire form; see PaymentNotification.UnmarshalJSON.
-func (c *CaptureNotification) UnmarshalJSON(b []byte) error {
-	type plain CaptureNotification
-	if json.Unmarshal(b, (*plain)(c)) == nil {
-		return nil // every time strict RFC 3339: read as parseTime reads it
-	}
-	var w struct {
-		plain
-		CaptureTime jsonTime `json:"captureTime"`
-	}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	*c = CaptureNotification(w.plain)
-	c.CaptureTime = time.Time(w.CaptureTime)
-	return nil
 }

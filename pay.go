@@ -118,6 +118,9 @@ func (r *PayRequest) requestID() string { return r.PaymentRequestID }
 // normal result is U PAYMENT_IN_PROCESS, which Pay returns with a nil error:
 // send the buyer to RedirectURL (or pick from Redirects) and wait for the
 // notification or poll with WaitForPayment.
+//
+// Its times, like those of every response, are read in every form Antom
+// writes, and are zero when empty or unreadable (see Client.Do).
 type PayResponse struct {
 	Result           Result `json:"result"`
 	PaymentRequestID string `json:"paymentRequestId,omitempty"`
@@ -157,37 +160,6 @@ type PayResponse struct {
 	PaymentResultInfo   json.RawMessage `json:"paymentResultInfo,omitempty"`
 	AcquirerInfo        json.RawMessage `json:"acquirerInfo,omitempty"`
 	PromotionResult     json.RawMessage `json:"promotionResult,omitempty"`
-}
-
-// UnmarshalJSON decodes the response, reading its times in every form Antom
-// writes (RFC 3339, "+0800" offsets, ...). An empty, missing or unreadable
-// time is the zero time, never an error: an answer Antom signed is not
-// turned into a failure by a timestamp. The response types of the other
-// APIs decode their times the same way.
-//
-// It first decodes as encoding/json would, which reads strict RFC 3339
-// times to the same instants as the package's time reader (a fuzz target
-// holds them to that) at less cost, and only when that fails decodes again
-// with every time through the package's reader.
-func (p *PayResponse) UnmarshalJSON(b []byte) error {
-	type plain PayResponse
-	if json.Unmarshal(b, (*plain)(p)) == nil {
-		return nil // every time strict RFC 3339: read as parseTime reads it
-	}
-	var w struct {
-		plain
-		PaymentCreateTime jsonTime `json:"paymentCreateTime"`
-		PaymentTime       jsonTime `json:"paymentTime"`
-		AuthExpiryTime    jsonTime `json:"authExpiryTime"`
-	}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	*p = PayResponse(w.plain)
-	p.PaymentCreateTime = time.Time(w.PaymentCreateTime)
-	p.PaymentTime = time.Time(w.PaymentTime)
-	p.AuthExpiryTime = time.Time(w.AuthExpiryTime)
-	return nil
 }
 
 // Pay creates a payment (POST /ams/api/v1/payments/pay). On S and on U
@@ -270,24 +242,6 @@ type CancelResponse struct {
 	CancelTime       time.Time `json:"cancelTime"`
 }
 
-// UnmarshalJSON decodes the wire form; see PayResponse.UnmarshalJSON.
-func (c *CancelResponse) UnmarshalJSON(b []byte) error {
-	type plain CancelResponse
-	if json.Unmarshal(b, (*plain)(c)) == nil {
-		return nil // every time strict RFC 3339: read as parseTime reads it
-	}
-	var w struct {
-		plain
-		CancelTime jsonTime `json:"cancelTime"`
-	}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	*c = CancelResponse(w.plain)
-	c.CancelTime = time.Time(w.CancelTime)
-	return nil
-}
-
 // Cancel cancels a payment (POST /ams/api/v1/payments/cancel); a buyer who
 // already paid is refunded in full. Antom allows it on the day of the
 // payment until 00:15 the next day. Cancel is synchronous: S means
@@ -333,24 +287,6 @@ type CaptureResponse struct {
 	CaptureAmount       Amount    `json:"captureAmount"`
 	CaptureTime         time.Time `json:"captureTime"`
 	AcquirerReferenceNo string    `json:"acquirerReferenceNo,omitempty"`
-}
-
-// UnmarshalJSON decodes the wire form; see PayResponse.UnmarshalJSON.
-func (c *CaptureResponse) UnmarshalJSON(b []byte) error {
-	type plain CaptureResponse
-	if json.Unmarshal(b, (*plain)(c)) == nil {
-		return nil // every time strict RFC 3339: read as parseTime reads it
-	}
-	var w struct {
-		plain
-		CaptureTime jsonTime `json:"captureTime"`
-	}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	*c = CaptureResponse(w.plain)
-	c.CaptureTime = time.Time(w.CaptureTime)
-	return nil
 }
 
 // Capture captures an authorised card payment (POST

@@ -64,23 +64,3 @@ func (q Quote) MarshalJSON() ([]byte, error) {
 		QuoteExpiryTime string `json:"quoteExpiryTime,omitempty"`
 	}{plain(q), payFormatTime(q.QuoteStartTime), payFormatTime(q.QuoteExpiryTime)})
 }
-
-// UnmarshalJSON decodes the wire form; see PayResponse.UnmarshalJSON.
-func (q *Quote) UnmarshalJSON(b []byte) error {
-	type plain Quote
-	if json.Unmarshal(b, (*plain)(q)) == nil {
-		return nil // every time strict RFC 3339: read as parseTime reads it
-	}
-	var w struct {
-		plain
-		QuoteStartTime  jsonTime `json:"quoteStartTime"`
-		QuoteExpiryTime jsonTime `json:"quoteExpiryTime"`
-	}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	*q = Quote(w.plain)
-	q.QuoteStartTime = time.Time(w.QuoteStartTime)
-	q.QuoteExpiryTime = time.Time(w.QuoteExpiryTime)
-	return nil
-}

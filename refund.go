@@ -73,24 +73,6 @@ type RefundResponse struct {
 	AcquirerInfo                   json.RawMessage `json:"acquirerInfo,omitempty"`
 }
 
-// UnmarshalJSON decodes the wire form; see PayResponse.UnmarshalJSON.
-func (r *RefundResponse) UnmarshalJSON(b []byte) error {
-	type plain RefundResponse
-	if json.Unmarshal(b, (*plain)(r)) == nil {
-		return nil // every time strict RFC 3339: read as parseTime reads it
-	}
-	var w struct {
-		plain
-		RefundTime jsonTime `json:"refundTime"`
-	}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	*r = RefundResponse(w.plain)
-	r.RefundTime = time.Time(w.RefundTime)
-	return nil
-}
-
 // Refund refunds a successful payment (POST /ams/api/v1/payments/refund).
 // When the outcome is unknown (IsUnknown), retry with the same
 // RefundRequestID or ask with InquiryRefund; never refund again under a new
@@ -142,24 +124,6 @@ type InquiryRefundResponse struct {
 	// Metadata is the string given in RefundRequest.Metadata.
 	Metadata       string          `json:"metadata,omitempty"`
 	CustomizedInfo json.RawMessage `json:"customizedInfo,omitempty"`
-}
-
-// UnmarshalJSON decodes the wire form; see PayResponse.UnmarshalJSON.
-func (i *InquiryRefundResponse) UnmarshalJSON(b []byte) error {
-	type plain InquiryRefundResponse
-	if json.Unmarshal(b, (*plain)(i)) == nil {
-		return nil // every time strict RFC 3339: read as parseTime reads it
-	}
-	var w struct {
-		plain
-		RefundTime jsonTime `json:"refundTime"`
-	}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	*i = InquiryRefundResponse(w.plain)
-	i.RefundTime = time.Time(w.RefundTime)
-	return nil
 }
 
 // InquiryRefund asks for a refund's state (POST

@@ -1,8 +1,6 @@
 package alipay
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -126,28 +124,4 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
-}
-
-// jsonTime is a datetime field of a response or notification body as
-// Antom sent it. Decoding it never fails: an answer Antom signed says what
-// happened to a payment, and a timestamp in a form this package does not
-// read (or null, "", a number) must not turn that answer into an error. Such
-// a value decodes as the zero time; the body itself is kept where the type
-// offers it (Notification.Raw).
-type jsonTime time.Time
-
-// UnmarshalJSON reads a JSON string with parseTime; anything else is zero.
-func (t *jsonTime) UnmarshalJSON(b []byte) error {
-	*t = jsonTime{}
-	var s string
-	switch {
-	case len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' && bytes.IndexByte(b, '\\') < 0:
-		s = string(b[1 : len(b)-1])
-	case json.Unmarshal(b, &s) != nil:
-		return nil
-	}
-	if v, err := parseTime(s, nil); err == nil {
-		*t = jsonTime(v)
-	}
-	return nil
 }

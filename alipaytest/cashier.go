@@ -89,18 +89,25 @@ func (s *Server) serveCashier(w http.ResponseWriter, r *http.Request) {
 		}
 		redirect := p.redirectURL
 		s.mu.Unlock()
-		switch {
-		case errors.Is(err, ErrNotPayable):
-			http.Error(w, err.Error(), http.StatusConflict)
-		case err != nil:
-			http.Error(w, "alipaytest: "+err.Error(), http.StatusBadRequest)
-		default:
-			http.Redirect(w, r, redirect, http.StatusSeeOther)
-		}
+		answerBuyer(w, r, err, redirect)
 	default:
 		s.mu.Unlock()
 		w.Header().Set("Allow", "GET, HEAD, POST")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	}
+}
+
+// answerBuyer answers the buyer's choice on a cashier or checkout page:
+// back to the merchant's page when it took, else why not (409 when the
+// payment can no longer be paid).
+func answerBuyer(w http.ResponseWriter, r *http.Request, err error, redirect string) {
+	switch {
+	case errors.Is(err, ErrNotPayable):
+		http.Error(w, err.Error(), http.StatusConflict)
+	case err != nil:
+		http.Error(w, "alipaytest: "+err.Error(), http.StatusBadRequest)
+	default:
+		http.Redirect(w, r, redirect, http.StatusSeeOther)
 	}
 }
 

@@ -1,7 +1,6 @@
 package alipaytest
 
 import (
-	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -95,14 +94,7 @@ func (s *Server) serveCheckout(w http.ResponseWriter, r *http.Request) {
 		err := s.checkoutLocked(ss, action, choice, now)
 		redirect := p.redirectURL
 		s.mu.Unlock()
-		switch {
-		case errors.Is(err, ErrNotPayable):
-			http.Error(w, err.Error(), http.StatusConflict)
-		case err != nil:
-			http.Error(w, "alipaytest: "+err.Error(), http.StatusBadRequest)
-		default:
-			http.Redirect(w, r, redirect, http.StatusSeeOther)
-		}
+		answerBuyer(w, r, err, redirect)
 	default:
 		s.mu.Unlock()
 		w.Header().Set("Allow", "GET, HEAD, POST")

@@ -5,8 +5,6 @@ import (
 	"crypto/rsa"
 	"fmt"
 	"net"
-	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -130,32 +128,15 @@ func (a *app) printMapiSandboxConfig(srv *mapitest.Server, base, keysDir string,
 	fmt.Fprintf(tw, "  partner ID\t%s\tmapi.NewClient ($alipay_config['partner'])\n", srv.PartnerID())
 	fmt.Fprintf(tw, "  MD5 key\t%s\tmapi.WithMD5Key ($alipay_config['key'])\n", srv.MD5Key())
 	fmt.Fprintf(tw, "  act as the app\tPOST %s/app/pay, %s/app/open\tform field order=<order string>\n", base, base)
-	type keyFile struct {
-		label, file, data, use string
-		mode                   os.FileMode
-	}
-	var keys []keyFile
+	var keys []sandboxKey
 	if !ownMerchant {
-		keys = append(keys, keyFile{"merchant private key", "merchant_private_key.pem", srv.MerchantPrivateKeyPEM(), "mapi.WithPrivateKey ($alipay_config['private_key'])", 0o600})
+		keys = append(keys, sandboxKey{"merchant private key", "merchant_private_key.pem", srv.MerchantPrivateKeyPEM(), "mapi.WithPrivateKey ($alipay_config['private_key'])", 0o600})
 	}
 	if !ownAlipay {
-		keys = append(keys, keyFile{"Alipay public key", "alipay_public_key.pem", srv.AlipayPublicKeyPEM(), "mapi.WithAlipayPublicKey ($alipay_config['alipay_public_key'])", 0o644})
+		keys = append(keys, sandboxKey{"Alipay public key", "alipay_public_key.pem", srv.AlipayPublicKeyPEM(), "mapi.WithAlipayPublicKey ($alipay_config['alipay_public_key'])", 0o644})
 	}
-	for _, k := range keys {
-		where := "printed below"
-		if keysDir != "" {
-			where = filepath.Join(keysDir, k.file)
-			if err := writeFileMode(where, []byte(k.data), k.mode, true); err != nil {
-				return err
-			}
-		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", k.label, where, k.use)
-	}
-	tw.Flush()
-	if keysDir == "" {
-		for _, k := range keys {
-			fmt.Fprintf(w, "\n%s:\n%s", upperFirst(k.label), k.data)
-		}
+	if err := listSandboxKeys(w, tw, keysDir, keys); err != nil {
+		return err
 	}
 	if len(keys) > 0 {
 		fmt.Fprintln(w, "\nKeys made for this run protect nothing.")

@@ -168,29 +168,13 @@ func (a *app) printSandboxConfig(srv *alipaytest.Server, front, keysDir string, 
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "  endpoint\t%s\talipay.WithEndpoint\n", front)
 	fmt.Fprintf(tw, "  client ID\t%s\talipay.NewClient\n", srv.ClientID())
-	keys := []struct {
-		label, file, data, use string
-		mode                   os.FileMode
-	}{
+	keys := []sandboxKey{
 		{"merchant private key", "merchant_private_key.pem", srv.MerchantPrivateKeyPEM(), "alipay.WithPrivateKey", 0o600},
 		{"merchant public key", "merchant_public_key.pem", srv.MerchantPublicKeyPEM(), "(what you would upload to Antom Dashboard)", 0o644},
 		{"Antom public key", "antom_public_key.pem", srv.AlipayPublicKeyPEM(), "alipay.WithAlipayPublicKey", 0o644},
 	}
-	for _, k := range keys {
-		where := "printed below"
-		if keysDir != "" {
-			where = filepath.Join(keysDir, k.file)
-			if err := writeFileMode(where, []byte(k.data), k.mode, true); err != nil {
-				return err
-			}
-		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", k.label, where, k.use)
-	}
-	tw.Flush()
-	if keysDir == "" {
-		for _, k := range keys {
-			fmt.Fprintf(w, "\n%s:\n%s", upperFirst(k.label), k.data)
-		}
+	if err := listSandboxKeys(w, tw, keysDir, keys); err != nil {
+		return err
 	}
 	fmt.Fprintln(w, "\nThese keys are made for this run only and protect nothing.")
 	fmt.Fprintf(w, "Payments so far: %s/  Cashier pages: %s/cashier/<paymentId>\n", front, front)
@@ -223,4 +207,33 @@ func (l *sandboxLog) printf(format string, args ...any) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	fmt.Fprintf(l.w, "%s %s\n", l.now().Format("15:04:05.000"), fmt.Sprintf(format, args...))
+}
+
+// sandboxKey is a key a sandbox made for the run: label names it in the
+// listing, file in keysDir, use says where an integration passes it.
+type sandboxKey struct {
+	label, file, data, use string
+	mode                   os.FileMode
+}
+
+// listSandboxKeys lists the keys on tw and flushes it: each written to
+// keysDir with its mode, or, with no keysDir, printed to w after the list.
+func listSandboxKeys(w io.Writer, tw *tabwriter.Writer, keysDir string, keys []sandboxKey) error {
+	for _, k := range keys {
+		where := "printed below"
+		if keysDir != "" {
+			where = filepath.Join(keysDir, k.file)
+			if err := writeFileMode(where, []byte(k.data), k.mode, true); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", k.label, where, k.use)
+	}
+	tw.Flush()
+	if keysDir == "" {
+		for _, k := range keys {
+			fmt.Fprintf(w, "\n%s:\n%s", upperFirst(k.label), k.data)
+		}
+	}
+	return nil
 }
