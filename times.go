@@ -46,6 +46,11 @@ func parseTime(s string, loc *time.Location) (time.Time, error) {
 			return t, nil
 		}
 	}
+	// time.Parse is more lenient than the layouts above (a one-digit hour,
+	// say): what it reads as RFC 3339 is read the same here.
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
 	if loc == nil {
 		return time.Time{}, fmt.Errorf("%w: %q is not an ISO 8601 date-time with a zone offset", errNotATime, truncate(s, 40))
 	}
