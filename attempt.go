@@ -75,8 +75,9 @@ func (c *Client) examine(ctx context.Context, st *callState, resp *http.Response
 		// shown for diagnosis, never taken as Antom's word. Retrying the
 		// same request is always safe, so a 5xx or a U is retried.
 		a.cause = fmt.Errorf("%w: no Signature header (HTTP %d %s, content type %q)", ErrUnsignedResponse, a.status, http.StatusText(a.status), resp.Header.Get("Content-Type"))
-		var env envelope
-		if isJSON(resp) && json.Unmarshal(raw, &env) == nil && env.Result.ResultStatus != "" {
+		env := &st.env
+		*env = envelope{}
+		if isJSON(resp) && json.Unmarshal(raw, env) == nil && env.Result.ResultStatus != "" {
 			a.result, a.unverified = env.Result, true
 		} else {
 			a.bodyPrefix = httpx.BodyPrefix(raw)
@@ -95,13 +96,15 @@ func (c *Client) examine(ctx context.Context, st *callState, resp *http.Response
 		timeHeader: "Response-Time",
 		body:       raw,
 		hint:       "that nothing between re-encodes the body",
+		sigBuf:     st.sigBuf[:0],
 	})
 	if err != nil {
 		a.cause = err
 		return a, statusRetry
 	}
-	var env envelope
-	if json.Unmarshal(raw, &env) != nil || (env.Result == Result{}) {
+	env := &st.env // in the call's state: a local would escape to the heap
+	*env = envelope{}
+	if json.Unmarshal(raw, env) != nil || (env.Result == Result{}) {
 		a.cause = errors.New("signed response has no result envelope")
 		a.bodyPrefix = httpx.BodyPrefix(raw)
 		return a, false
@@ -110,7 +113,7 @@ func (c *Client) examine(ctx context.Context, st *callState, resp *http.Response
 		a.cause = err
 		return a, false
 	}
-	if err := st.ids.bind(&env); err != nil {
+	if err := st.ids.bind(env); err != nil {
 		a.cause = err
 		return a, false
 	}

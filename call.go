@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -119,8 +120,14 @@ func (c *Client) newError(st *callState, req any, a attempt) *Error {
 // a fresh Request-Time (epoch milliseconds)
 // (https://docs.antom.com/ac/ams/api_fund).
 func (c *Client) signRequest(req *http.Request, st *callState) error {
-	reqTime := strconv.FormatInt(c.now().UnixMilli(), 10)
-	sig, err := c.signer.Sign(req.Context(), SignContent(http.MethodPost, st.uri, c.clientID, reqTime, st.body))
+	var tb [20]byte
+	reqTime := strconv.AppendInt(tb[:0], c.now().UnixMilli(), 10)
+	_, own := c.signer.(cryptoSigner)
+	var sig []byte
+	err := withSignContent(own, http.MethodPost, st.uri, c.clientID, string(reqTime), st.body, func(content []byte) (err error) {
+		sig, err = c.signer.Sign(req.Context(), content)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("signing request: %w", err)
 	}
@@ -128,7 +135,18 @@ func (c *Client) signRequest(req *http.Request, st *callState) error {
 	for k, v := range c.fixedHeaders {
 		h[k] = v // shared, never modified: net/http only reads header values
 	}
-	vals := []string{reqTime, SignatureHeader{Algorithm: AlgorithmRSA256, KeyVersion: c.keyVersion, Signature: sig}.Encode()}
+	// Both values in one string; the first attempt's header slices live in
+	// the call's state. A retry gets new ones: an earlier attempt's request
+	// may still be read by the transport.
+	var b strings.Builder
+	writeSignatureHeader(&b, string(reqTime), SignatureHeader{Algorithm: AlgorithmRSA256, KeyVersion: c.keyVersion, Signature: sig})
+	both := b.String()
+	vals := st.headerVals[:]
+	if st.signed {
+		vals = make([]string, 2)
+	}
+	st.signed = true
+	vals[0], vals[1] = both[:len(reqTime)], both[len(reqTime):]
 	h["Request-Time"] = vals[0:1:1]
 	h["Signature"] = vals[1:2:2]
 	return nil

@@ -76,6 +76,11 @@ type callState struct {
 	last     attempt // the outcome of the latest attempt
 	examined bool
 
+	signed     bool      // the first attempt was signed: headerVals is in use
+	headerVals [2]string // Request-Time and Signature of the first attempt
+	env        envelope  // the envelope of the latest answer, decoded in place
+	sigBuf     [512]byte // the latest answer's signature (4096-bit keys fit)
+
 	// In the same allocation as the state: the trace, and the body of
 	// the current attempt.
 	trace     httptrace.ClientTrace
