@@ -60,15 +60,21 @@ func (c *Client) Do(ctx context.Context, path string, req, resp any) error {
 		return c.newError(st, req, attempt{verdict: verdictUndelivered, cause: err})
 	}
 	ctx = st.attach(ctx)
-	hreq, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, c.origin+st.uri, body)
+	httpReq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.origin+st.uri, nil)
 	if err != nil {
 		return c.newError(st, req, attempt{verdict: verdictUndelivered, cause: err})
 	}
-	if err := c.signRequest(hreq.Request, st); err != nil {
+	// The body is set here and by prepareRetry, as retryablehttp's SetBody
+	// would set it (same reader types, length and GetBody), without the
+	// closures it allocates around it.
+	httpReq.ContentLength = int64(len(body))
+	httpReq.GetBody = st.newBody
+	httpReq.Body, _ = st.newBody()
+	if err := c.signRequest(httpReq, st); err != nil {
 		return c.newError(st, req, attempt{verdict: verdictUndelivered, cause: err})
 	}
 
-	hresp, err := c.http.Do(hreq)
+	hresp, err := c.http.Do(&retryablehttp.Request{Request: httpReq})
 	if hresp != nil {
 		hresp.Body.Close() // read and closed when the attempt was examined
 	}
@@ -80,13 +86,25 @@ func (c *Client) Do(ctx context.Context, path string, req, resp any) error {
 	if resp == nil {
 		return nil
 	}
-	if err := json.Unmarshal(a.raw, resp); err != nil {
+	if err := decodeResponse(a.raw, resp); err != nil {
 		// Antom accepted the call, so this must not read as a refusal:
 		// the caller inquires before anything else.
 		a.verdict, a.cause = verdictUnknown, fmt.Errorf("decoding signed response: %w", err)
 		return c.newError(st, req, a)
 	}
 	return nil
+}
+
+// decodeResponse is json.Unmarshal(raw, resp). raw is a verified answer
+// that has already been decoded as a JSON object (the envelope), so a
+// response type with its own UnmarshalJSON, as every typed response has, is
+// handed raw directly: json.Unmarshal would only scan raw once more and pass
+// it on unchanged.
+func decodeResponse(raw []byte, resp any) error {
+	if u, ok := resp.(json.Unmarshaler); ok {
+		return u.UnmarshalJSON(raw)
+	}
+	return json.Unmarshal(raw, resp)
 }
 
 // callAPI is Do for the typed methods: a nil request is refused by its

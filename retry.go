@@ -1,9 +1,11 @@
 package alipay
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -197,13 +199,25 @@ func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http
 	return half + rand.N(half+1)
 }
 
-// prepareRetry signs the retry with a fresh Request-Time.
+// prepareRetry gives the retry a body of its own and signs it with a fresh
+// Request-Time, in a header map of its own: the transport may still be
+// writing the earlier attempt's request, whose map req shares.
 func (c *Client) prepareRetry(req *http.Request) error {
 	st := stateOf(req.Context())
 	if st == nil {
 		return errors.New("alipay: internal: retry without call state")
 	}
+	req.Body, _ = st.newBody()
+	req.Header = req.Header.Clone()
 	return c.signRequest(req, st)
+}
+
+// newBody is a fresh reader of the request body, one per attempt (the
+// transport may still hold an earlier one). It is also the request's
+// GetBody. A *bytes.Reader in io.NopCloser is what net/http recognises as
+// a body in memory (it then writes headers and body in one go).
+func (st *callState) newBody() (io.ReadCloser, error) {
+	return io.NopCloser(bytes.NewReader(st.body)), nil
 }
 
 func (c *Client) logAttempt(_ retryablehttp.Logger, req *http.Request, attempt int) {
