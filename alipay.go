@@ -84,7 +84,7 @@ type Client struct {
 	respTolerance time.Duration
 	now           func() time.Time
 	origin        string              // scheme://host of the endpoint
-	uris          sync.Map            // API path → requestURI, so a call builds no string
+	uris          sync.Map            // API path → *apiTarget, so a call builds no string
 	fixedHeaders  map[string][]string // the request headers that never change
 }
 
@@ -214,12 +214,22 @@ func (c *Client) GoString() string { return c.String() }
 // /ams/api/v1/payments/pay, with the first /ams/api/ turned into /ams/sandbox/api/ in sandbox mode
 // (spec §1.3, as all official SDKs do before signing).
 func (c *Client) requestURI(path string) string {
-	if uri, ok := c.uris.Load(path); ok {
-		return uri.(string)
+	return c.target(path).uri
+}
+
+// apiTarget is what a call to one API path needs: the URI it signs and
+// the URL it posts to.
+type apiTarget struct{ uri, url string }
+
+// target returns the apiTarget of path, built once per path.
+func (c *Client) target(path string) *apiTarget {
+	if t, ok := c.uris.Load(path); ok {
+		return t.(*apiTarget)
 	}
 	uri := c.buildURI(path)
-	c.uris.Store(path, uri) // a handful of API paths: the cache stays small
-	return uri
+	t := &apiTarget{uri: uri, url: c.origin + uri}
+	c.uris.Store(path, t) // a handful of API paths: the cache stays small
+	return t
 }
 
 func (c *Client) buildURI(path string) string {

@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"sync"
 
 	"github.com/hashicorp/go-retryablehttp"
 
@@ -59,7 +60,10 @@ func (c *Client) examine(ctx context.Context, st *callState, resp *http.Response
 		a.cause = httpx.RedirectError(resp)
 		return a, false
 	}
-	raw, err := readBody(resp.Body, resp.ContentLength)
+	raw, err := readBody(resp.Body, resp.ContentLength, st.bodyBuf())
+	if raw != nil {
+		*st.buf = raw[:0] // keep what the read grew for release
+	}
 	resp.Body.Close()
 	if err != nil {
 		a.cause = err
@@ -134,9 +138,10 @@ func (c *Client) examine(ctx context.Context, st *callState, resp *http.Response
 	return a, retry
 }
 
-// readBody reads at most maxResponseBytes, in one allocation when the
-// length is known. Errors wrap ErrResponseTooLarge for a longer body.
-func readBody(body io.Reader, length int64) ([]byte, error) {
+// readBody reads at most maxResponseBytes into dst's array, or in one
+// allocation when the length is known and dst is too small. Errors wrap
+// ErrResponseTooLarge for a longer body.
+func readBody(body io.Reader, length int64, dst []byte) ([]byte, error) {
 	if length > maxResponseBytes {
 		return nil, fmt.Errorf("%w: Content-Length %d exceeds %d bytes", ErrResponseTooLarge, length, maxResponseBytes)
 	}
@@ -144,7 +149,10 @@ func readBody(body io.Reader, length int64) ([]byte, error) {
 	if length >= 0 {
 		size = int(length) + 1 // +1: the read that reports EOF needs no growth
 	}
-	buf := make([]byte, 0, size)
+	buf := dst[:0]
+	if cap(buf) < size {
+		buf = make([]byte, 0, size)
+	}
 	for {
 		if len(buf) == cap(buf) {
 			if len(buf) > maxResponseBytes {
@@ -229,4 +237,35 @@ func neverSent(err error) bool {
 		(errors.As(err, &opErr) && opErr.Op == "dial") ||
 		errors.As(err, &certErr) || errors.As(err, &recErr) ||
 		errors.As(err, &authErr) || errors.As(err, &hostErr)
+}
+
+// bodyPool holds the buffers answers are read into. An answer's bytes are
+// used only while the call runs: everything decoded from them (strings,
+// json.RawMessage, an error's BodyPrefix) is a copy, as json.Unmarshaler
+// requires of a response type's own UnmarshalJSON.
+var bodyPool = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxPooledBody keeps an unusually large answer from pinning its buffer.
+const maxPooledBody = 64 << 10
+
+// bodyBuf is the call's buffer for reading answers, taken from bodyPool on
+// the first attempt; release returns it.
+func (st *callState) bodyBuf() []byte {
+	if st.buf == nil {
+		st.buf = bodyPool.Get().(*[]byte)
+	}
+	return *st.buf
+}
+
+// release returns the call's answer buffer to the pool once nothing reads
+// it any more.
+func (st *callState) release() {
+	if st.buf == nil {
+		return
+	}
+	if cap(*st.buf) <= maxPooledBody {
+		*st.buf = (*st.buf)[:0]
+		bodyPool.Put(st.buf)
+	}
+	st.buf, st.last.raw = nil, nil
 }

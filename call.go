@@ -55,12 +55,13 @@ func (c *Client) Do(ctx context.Context, path string, req, resp any) error {
 	if err != nil {
 		return fmt.Errorf("alipay: %s: encoding request: %w", apiName(path), err)
 	}
-	st := &callState{uri: c.requestURI(path), body: body, ids: requestIDsOf(body), start: c.now()}
+	target := c.target(path)
+	st := &callState{uri: target.uri, body: body, ids: requestIDsOf(body), start: c.now()}
 	if err := ctx.Err(); err != nil {
 		return c.newError(st, req, attempt{verdict: verdictUndelivered, cause: err})
 	}
 	ctx = st.attach(ctx)
-	httpReq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.origin+st.uri, nil)
+	httpReq, err := http.NewRequestWithContext(ctx, http.MethodPost, target.url, nil)
 	if err != nil {
 		return c.newError(st, req, attempt{verdict: verdictUndelivered, cause: err})
 	}
@@ -78,6 +79,7 @@ func (c *Client) Do(ctx context.Context, path string, req, resp any) error {
 	if hresp != nil {
 		hresp.Body.Close() // read and closed when the attempt was examined
 	}
+	defer st.release() // a.raw is read until Do returns
 	a := st.outcome(ctx, err)
 	c.logCall(ctx, st, &a)
 	if a.verdict != verdictAccepted {

@@ -82,6 +82,7 @@ type callState struct {
 	headerVals [2]string // Request-Time and Signature of the first attempt
 	env        envelope  // the envelope of the latest answer, decoded in place
 	sigBuf     [512]byte // the latest answer's signature (4096-bit keys fit)
+	buf        *[]byte   // from bodyPool: what answers are read into
 
 	// In the same allocation as the state: the trace, and the body of
 	// the current attempt.
