@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 // Do calls any AMS endpoint through the same pipeline as the typed methods:
@@ -75,7 +73,8 @@ func (c *Client) Do(ctx context.Context, path string, req, resp any) error {
 		return c.newError(st, req, attempt{verdict: verdictUndelivered, cause: err})
 	}
 
-	hresp, err := c.http.Do(&retryablehttp.Request{Request: httpReq})
+	st.retryReq.Request = httpReq
+	hresp, err := c.http.Do(&st.retryReq)
 	if hresp != nil {
 		hresp.Body.Close() // read and closed when the attempt was examined
 	}

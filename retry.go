@@ -83,6 +83,7 @@ type callState struct {
 	env        envelope  // the envelope of the latest answer, decoded in place
 	sigBuf     [512]byte // the latest answer's signature (4096-bit keys fit)
 	buf        *[]byte   // from bodyPool: what answers are read into
+	retryReq   retryablehttp.Request
 
 	// In the same allocation as the state: the trace, and the body of
 	// the current attempt.
