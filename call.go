@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -98,12 +99,14 @@ func (c *Client) Do(ctx context.Context, path string, req, resp any) error {
 
 // decodeResponse is json.Unmarshal(raw, resp). raw is a verified answer
 // that has already been decoded as a JSON object (the envelope), so a
-// response type with its own UnmarshalJSON, as every typed response has, is
-// handed raw directly: json.Unmarshal would only scan raw once more and pass
-// it on unchanged.
+// non-nil pointer to a type with its own UnmarshalJSON, as every typed
+// response is, gets raw directly when it has no space around the object:
+// json.Unmarshal would only scan raw once more and hand it on unchanged.
 func decodeResponse(raw []byte, resp any) error {
-	if u, ok := resp.(json.Unmarshaler); ok {
-		return u.UnmarshalJSON(raw)
+	if u, ok := resp.(json.Unmarshaler); ok && len(raw) > 0 && raw[0] == '{' && raw[len(raw)-1] == '}' {
+		if rv := reflect.ValueOf(resp); rv.Kind() == reflect.Pointer && !rv.IsNil() {
+			return u.UnmarshalJSON(raw)
+		}
 	}
 	return json.Unmarshal(raw, resp)
 }
