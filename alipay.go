@@ -65,24 +65,28 @@ const (
 // Client calls Antom's AMS API. Create it with NewClient; it is safe for
 // concurrent use and keeps connections alive between calls.
 type Client struct {
-	clientID   string
-	base       *url.URL
-	sandbox    bool
-	signer     Signer
-	antomKeys  []antomKey // Antom's public keys (keyring.go)
-	keyVersion string
-	agentToken string
-	userAgent  string
-	logger     *slog.Logger
-	retry      RetryPolicy
-	http       *retryablehttp.Client
-	notify     notifyConfig
+	clientID  string
+	base      *url.URL
+	sandbox   bool
+	signer    Signer
+	antomKeys []antomKey // Antom's public keys (keyring.go)
+	// ownVerifiers: every key is checked by this package's own Verifier,
+	// which keeps nothing, so the signed content and the signature may be
+	// built in reused buffers.
+	ownVerifiers bool
+	keyVersion   string
+	agentToken   string
+	userAgent    string
+	logger       *slog.Logger
+	retry        RetryPolicy
+	http         *retryablehttp.Client
+	notify       notifyConfig
 	// respTolerance is WithResponseTimeTolerance; negative turns the
 	// freshness check off.
 	respTolerance time.Duration
 	now           func() time.Time
 	origin        string              // scheme://host of the endpoint
-	uris          sync.Map            // API path → requestURI, so a call builds no string
+	uris          sync.Map            // API path → *apiTarget, so a call builds no string
 	fixedHeaders  map[string][]string // the request headers that never change
 
 	// attemptTimeout is WithAttemptTimeout, the default of
@@ -181,6 +185,12 @@ func NewClient(clientID string, opts ...Option) (*Client, error) {
 	if c.antomKeys, err = antomKeysOf(&s, c.signer); err != nil {
 		return nil, err
 	}
+	c.ownVerifiers = true
+	for _, k := range c.antomKeys {
+		if _, own := k.v.(rsaVerifier); !own {
+			c.ownVerifiers = false
+		}
+	}
 
 	c.attemptTimeout = s.attemptTimeout
 	if c.attemptTimeout <= 0 {
@@ -208,12 +218,22 @@ func (c *Client) GoString() string { return c.String() }
 // /ams/api/v1/payments/pay, with the first /ams/api/ turned into /ams/sandbox/api/ in sandbox mode
 // (docs/protocol/ams.md §1.3, as all official SDKs do before signing).
 func (c *Client) requestURI(path string) string {
-	if uri, ok := c.uris.Load(path); ok {
-		return uri.(string)
+	return c.target(path).uri
+}
+
+// apiTarget is what a call to one API path needs: the URI it signs and
+// the URL it posts to.
+type apiTarget struct{ uri, url string }
+
+// target returns the apiTarget of path, built once per path.
+func (c *Client) target(path string) *apiTarget {
+	if t, ok := c.uris.Load(path); ok {
+		return t.(*apiTarget)
 	}
 	uri := c.buildURI(path)
-	c.uris.Store(path, uri) // a handful of API paths: the cache stays small
-	return uri
+	t := &apiTarget{uri: uri, url: c.origin + uri}
+	c.uris.Store(path, t) // a handful of API paths: the cache stays small
+	return t
 }
 
 func (c *Client) buildURI(path string) string {

@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"sync"
 
 	"github.com/hashicorp/go-retryablehttp"
 
@@ -59,7 +60,10 @@ func (c *Client) examine(ctx context.Context, st *callState, resp *http.Response
 		a.cause = httpx.RedirectError(resp)
 		return a, false
 	}
-	raw, err := readBody(resp.Body, resp.ContentLength)
+	raw, err := readBody(resp.Body, resp.ContentLength, st.bodyBuf())
+	if raw != nil {
+		*st.buf = raw[:0] // keep what the read grew for release
+	}
 	resp.Body.Close()
 	if err != nil {
 		a.cause = err
@@ -74,8 +78,9 @@ func (c *Client) examine(ctx context.Context, st *callState, resp *http.Response
 		// Anyone on the path can write an unsigned answer: its result is
 		// shown for diagnosis, never taken as Antom's word. Retrying the
 		// same request is always safe, so a 5xx or a U is retried.
-		var env envelope
-		if isJSON(resp) && json.Unmarshal(raw, &env) == nil && env.Result.ResultStatus != "" {
+		env := &st.env
+		*env = envelope{}
+		if isJSON(resp) && json.Unmarshal(raw, env) == nil && env.Result.ResultStatus != "" {
 			a.result, a.unverified = env.Result, true
 		} else {
 			a.bodyPrefix = httpx.BodyPrefix(raw)
@@ -95,13 +100,15 @@ func (c *Client) examine(ctx context.Context, st *callState, resp *http.Response
 		timeHeader: "Response-Time",
 		body:       raw,
 		hint:       "that nothing between re-encodes the body",
+		sigBuf:     st.sigBuf[:0],
 	})
 	if err != nil {
 		a.cause = err
 		return a, statusRetry
 	}
-	var env envelope
-	if json.Unmarshal(raw, &env) != nil || (env.Result == Result{}) {
+	env := &st.env // in the call's state: a local would escape to the heap
+	*env = envelope{}
+	if json.Unmarshal(raw, env) != nil || (env.Result == Result{}) {
 		a.cause = errors.New("signed response has no result envelope")
 		a.bodyPrefix = httpx.BodyPrefix(raw)
 		return a, false
@@ -110,7 +117,7 @@ func (c *Client) examine(ctx context.Context, st *callState, resp *http.Response
 		a.cause = err
 		return a, false
 	}
-	if err := st.ids.bind(&env); err != nil {
+	if err := st.ids.bind(env); err != nil {
 		a.cause = err
 		return a, false
 	}
@@ -131,9 +138,10 @@ func (c *Client) examine(ctx context.Context, st *callState, resp *http.Response
 	return a, retry
 }
 
-// readBody reads at most maxResponseBytes, in one allocation when the
-// length is known. Errors wrap ErrTooLarge for a longer body.
-func readBody(body io.Reader, length int64) ([]byte, error) {
+// readBody reads at most maxResponseBytes into dst's array, or in one
+// allocation when the length is known and dst is too small. Errors wrap
+// ErrTooLarge for a longer body.
+func readBody(body io.Reader, length int64, dst []byte) ([]byte, error) {
 	if length > maxResponseBytes {
 		return nil, fmt.Errorf("%w: Content-Length %d exceeds %d bytes", ErrTooLarge, length, maxResponseBytes)
 	}
@@ -141,7 +149,10 @@ func readBody(body io.Reader, length int64) ([]byte, error) {
 	if length >= 0 {
 		size = int(length) + 1 // +1: the read that reports EOF needs no growth
 	}
-	buf := make([]byte, 0, size)
+	buf := dst[:0]
+	if cap(buf) < size {
+		buf = make([]byte, 0, size)
+	}
 	for {
 		if len(buf) == cap(buf) {
 			if len(buf) > maxResponseBytes {
@@ -226,4 +237,35 @@ func neverSent(err error) bool {
 		(errors.As(err, &opErr) && opErr.Op == "dial") ||
 		errors.As(err, &certErr) || errors.As(err, &recErr) ||
 		errors.As(err, &authErr) || errors.As(err, &hostErr)
+}
+
+// bodyPool holds the buffers answers are read into. An answer's bytes are
+// used only while the call runs: everything decoded from them (strings,
+// json.RawMessage, an error's BodyPrefix) is a copy, as json.Unmarshaler
+// requires of a response type's own UnmarshalJSON.
+var bodyPool = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxPooledBody keeps an unusually large answer from pinning its buffer.
+const maxPooledBody = 64 << 10
+
+// bodyBuf is the call's buffer for reading answers, taken from bodyPool on
+// the first attempt; release returns it.
+func (st *callState) bodyBuf() []byte {
+	if st.buf == nil {
+		st.buf = bodyPool.Get().(*[]byte)
+	}
+	return *st.buf
+}
+
+// release returns the call's answer buffer to the pool once nothing reads
+// it any more.
+func (st *callState) release() {
+	if st.buf == nil {
+		return
+	}
+	if cap(*st.buf) <= maxPooledBody {
+		*st.buf = (*st.buf)[:0]
+		bodyPool.Put(st.buf)
+	}
+	st.buf, st.last.raw = nil, nil
 }

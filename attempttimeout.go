@@ -30,11 +30,13 @@ func (t attemptTimeout) RoundTrip(req *http.Request) (*http.Response, error) {
 		cancel()
 		return nil, t.explain(parent, ctx, err)
 	}
-	b := &timedBody{}
+	var b *timedBody
 	if st != nil {
 		// Attempts of a call are sequential, and each body is closed
 		// before the next attempt: the call's state can hold it.
 		b = &st.timedBody
+	} else {
+		b = &timedBody{}
 	}
 	*b = timedBody{rc: resp.Body, t: t, parent: parent, ctx: ctx, cancel: cancel}
 	resp.Body = b

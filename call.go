@@ -8,9 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
-
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 // Do calls any AMS endpoint through the same pipeline as the typed methods:
@@ -70,7 +69,8 @@ func (c *Client) do(ctx context.Context, method, path string, req, resp any, opt
 	if err != nil {
 		return fmt.Errorf("alipay: %s: encoding request: %w", apiName(path), err)
 	}
-	st := &callState{uri: c.requestURI(path), body: body, ids: requestIDsOf(body), start: c.now()}
+	target := c.target(path)
+	st := &callState{uri: target.uri, body: body, ids: requestIDsOf(body), start: c.now()}
 	if err := c.applyCallOptions(st, opts); err != nil {
 		return fmt.Errorf("alipay: %s: %w", method, err)
 	}
@@ -78,18 +78,26 @@ func (c *Client) do(ctx context.Context, method, path string, req, resp any, opt
 		return c.newError(st, req, attempt{verdict: verdictUndelivered, cause: err})
 	}
 	ctx = st.attach(ctx)
-	hreq, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, c.origin+st.uri, body)
+	httpReq, err := http.NewRequestWithContext(ctx, http.MethodPost, target.url, nil)
 	if err != nil {
 		return c.newError(st, req, attempt{verdict: verdictUndelivered, cause: err})
 	}
-	if err := c.signRequest(hreq.Request, st); err != nil {
+	// The body is set here and by prepareRetry, as retryablehttp's SetBody
+	// would set it (same reader types, length and GetBody), without the
+	// closures it allocates around it.
+	httpReq.ContentLength = int64(len(body))
+	httpReq.GetBody = st.newBody
+	httpReq.Body, _ = st.newBody()
+	if err := c.signRequest(httpReq, st); err != nil {
 		return c.newError(st, req, attempt{verdict: verdictUndelivered, cause: err})
 	}
 
-	hresp, err := c.http.Do(hreq)
+	st.retryReq.Request = httpReq
+	hresp, err := c.http.Do(&st.retryReq)
 	if hresp != nil {
 		hresp.Body.Close() // read and closed when the attempt was examined
 	}
+	defer st.release() // a.raw is read until Do returns
 	a := st.outcome(ctx, err)
 	c.logCall(ctx, st, &a)
 	if a.verdict != verdictAccepted {
@@ -146,8 +154,14 @@ func (c *Client) newError(st *callState, req any, a attempt) *Error {
 // a fresh Request-Time (epoch milliseconds)
 // (https://docs.antom.com/ac/ams/api_fund).
 func (c *Client) signRequest(req *http.Request, st *callState) error {
-	reqTime := strconv.FormatInt(c.now().UnixMilli(), 10)
-	sig, err := c.signer.Sign(req.Context(), SignContent(http.MethodPost, st.uri, c.clientID, reqTime, st.body))
+	var tb [20]byte
+	reqTime := strconv.AppendInt(tb[:0], c.now().UnixMilli(), 10)
+	_, own := c.signer.(cryptoSigner)
+	var sig []byte
+	err := withSignContent(own, http.MethodPost, st.uri, c.clientID, string(reqTime), st.body, func(content []byte) (err error) {
+		sig, err = c.signer.Sign(req.Context(), content)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("signing request: %w", err)
 	}
@@ -162,7 +176,18 @@ func (c *Client) signRequest(req *http.Request, st *callState) error {
 			h["Agent-Token"] = st.agentTokenHeader
 		}
 	}
-	vals := []string{reqTime, SignatureHeader{Algorithm: AlgorithmRSA256, KeyVersion: c.keyVersion, Signature: sig}.Encode()}
+	// Both values in one string; the first attempt's header slices live in
+	// the call's state. A retry gets new ones: an earlier attempt's request
+	// may still be read by the transport.
+	var b strings.Builder
+	writeSignatureHeader(&b, string(reqTime), SignatureHeader{Algorithm: AlgorithmRSA256, KeyVersion: c.keyVersion, Signature: sig})
+	both := b.String()
+	vals := st.headerVals[:]
+	if st.signed {
+		vals = make([]string, 2)
+	}
+	st.signed = true
+	vals[0], vals[1] = both[:len(reqTime)], both[len(reqTime):]
 	h["Request-Time"] = vals[0:1:1]
 	h["Signature"] = vals[1:2:2]
 	return nil

@@ -519,3 +519,12 @@ func TestWithHTTPClientKeepsTransport(t *testing.T) {
 	assert.Nil(t, hc.CheckRedirect)
 	assert.NotNil(t, c.http.HTTPClient.CheckRedirect, "redirects are refused")
 }
+
+func TestDoNilTypedResponseIsAnErrorNotAPanic(t *testing.T) {
+	g := newScriptedGateway(t, func(int, *http.Request) gatewayReply { return gatewayReply{body: okBody} })
+	var resp *InquiryPaymentResponse // a nil pointer to a type with its own UnmarshalJSON
+	err := g.client(t).Do(context.Background(), payPath, testReq{PaymentRequestID: "R1"}, resp)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "json: Unmarshal(nil *alipay.InquiryPaymentResponse)")
+	assert.True(t, IsUnknown(err), "Antom accepted the call; only decoding failed")
+}

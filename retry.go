@@ -1,9 +1,11 @@
 package alipay
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math"
 	"math/rand/v2"
@@ -83,6 +85,13 @@ type callState struct {
 
 	last     attempt // the outcome of the latest attempt
 	examined bool
+
+	signed     bool      // the first attempt was signed: headerVals is in use
+	headerVals [2]string // Request-Time and Signature of the first attempt
+	env        envelope  // the envelope of the latest answer, decoded in place
+	sigBuf     [512]byte // the latest answer's signature (4096-bit keys fit)
+	buf        *[]byte   // from bodyPool: what answers are read into
+	retryReq   retryablehttp.Request
 
 	// In the same allocation as the state: the trace, and the body of
 	// the current attempt.
@@ -206,8 +215,10 @@ func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http
 // function given no response has not).
 func noBackoff(time.Duration, time.Duration, int, *http.Response) time.Duration { return 0 }
 
-// prepareRetry waits the call's backoff, then signs the retry with a fresh
-// Request-Time.
+// prepareRetry waits the call's backoff, then gives the retry a body of its
+// own and signs it with a fresh Request-Time, in a header map of its own:
+// the transport may still be writing the earlier attempt's request, whose
+// map req shares.
 func (c *Client) prepareRetry(req *http.Request) error {
 	ctx := req.Context()
 	st := stateOf(ctx)
@@ -224,7 +235,17 @@ func (c *Client) prepareRetry(req *http.Request) error {
 		case <-t.C:
 		}
 	}
+	req.Body, _ = st.newBody()
+	req.Header = req.Header.Clone()
 	return c.signRequest(req, st)
+}
+
+// newBody is a fresh reader of the request body, one per attempt (the
+// transport may still hold an earlier one). It is also the request's
+// GetBody. A *bytes.Reader in io.NopCloser is what net/http recognises as
+// a body in memory (it then writes headers and body in one go).
+func (st *callState) newBody() (io.ReadCloser, error) {
+	return io.NopCloser(bytes.NewReader(st.body)), nil
 }
 
 func (c *Client) logAttempt(_ retryablehttp.Logger, req *http.Request, attempt int) {

@@ -3,7 +3,6 @@ package alipay
 import (
 	"encoding/base64"
 	"fmt"
-	"net/url"
 	"strings"
 )
 
@@ -29,6 +28,14 @@ type SignatureHeader struct {
 // the signature base64-encoded (standard alphabet, padded) and then
 // form-escaped, so that "+", "/" and "=" become %2B, %2F and %3D.
 func (h SignatureHeader) Encode() string {
+	var b strings.Builder
+	writeSignatureHeader(&b, "", h)
+	return b.String()
+}
+
+// writeSignatureHeader writes prefix and then h encoded, in one allocation:
+// prefix lets a caller keep another header value in the same string.
+func writeSignatureHeader(b *strings.Builder, prefix string, h SignatureHeader) {
 	alg := h.Algorithm
 	if alg == "" {
 		alg = AlgorithmRSA256
@@ -37,7 +44,34 @@ func (h SignatureHeader) Encode() string {
 	if kv == "" {
 		kv = DefaultKeyVersion
 	}
-	return "algorithm=" + alg + ",keyVersion=" + kv + ",signature=" + url.QueryEscape(base64.StdEncoding.EncodeToString(h.Signature))
+	var stack [1024]byte // a 4096-bit signature fits
+	enc := base64.StdEncoding.AppendEncode(stack[:0], h.Signature)
+	// What url.QueryEscape does to base64: only +, / and = are escaped.
+	n := len(enc)
+	for _, c := range enc {
+		if c == '+' || c == '/' || c == '=' {
+			n += 2
+		}
+	}
+	b.Grow(len(prefix) + len("algorithm=,keyVersion=,signature=") + len(alg) + len(kv) + n)
+	b.WriteString(prefix)
+	b.WriteString("algorithm=")
+	b.WriteString(alg)
+	b.WriteString(",keyVersion=")
+	b.WriteString(kv)
+	b.WriteString(",signature=")
+	for _, c := range enc {
+		switch c {
+		case '+':
+			b.WriteString("%2B")
+		case '/':
+			b.WriteString("%2F")
+		case '=':
+			b.WriteString("%3D")
+		default:
+			b.WriteByte(c)
+		}
+	}
 }
 
 // String describes the header without the signature value, so that logging
@@ -53,6 +87,13 @@ func (h SignatureHeader) String() string {
 // plain base64 (as some integrations send it). It refuses any algorithm but
 // RSA256, repeated keys and values that do not decode.
 func ParseSignatureHeader(v string) (SignatureHeader, error) {
+	return parseSignatureHeader(v, nil)
+}
+
+// parseSignatureHeader is ParseSignatureHeader with the signature decoded
+// into dst's array when it fits, so that the pipeline can use a buffer of
+// the call's own.
+func parseSignatureHeader(v string, dst []byte) (SignatureHeader, error) {
 	var h SignatureHeader
 	if strings.TrimSpace(v) == "" {
 		return h, fmt.Errorf("%w: Signature header is empty", ErrMalformedSignature)
@@ -105,7 +146,7 @@ func ParseSignatureHeader(v string) (SignatureHeader, error) {
 	if sigValue == "" {
 		return h, fmt.Errorf("%w: Signature header has no signature value", ErrMalformedSignature)
 	}
-	sig, err := decodeSignatureValue(sigValue)
+	sig, err := decodeSignatureValue(sigValue, dst)
 	if err != nil {
 		return h, err
 	}
@@ -113,17 +154,53 @@ func ParseSignatureHeader(v string) (SignatureHeader, error) {
 	return h, nil
 }
 
-func decodeSignatureValue(v string) ([]byte, error) {
-	if unescaped, err := url.QueryUnescape(v); err == nil {
-		if sig, err := base64.StdEncoding.DecodeString(unescaped); err == nil && len(sig) > 0 {
+func decodeSignatureValue(v string, dst []byte) ([]byte, error) {
+	var stack [1024]byte
+	if unescaped, ok := appendQueryUnescape(stack[:0], v); ok {
+		if sig, err := base64.StdEncoding.AppendDecode(dst[:0], unescaped); err == nil && len(sig) > 0 {
 			return sig, nil
 		}
 	}
 	// Not URL-escaped: "+" would have become a space above, so try the raw value.
-	if sig, err := base64.StdEncoding.DecodeString(v); err == nil && len(sig) > 0 {
+	if sig, err := base64.StdEncoding.AppendDecode(dst[:0], []byte(v)); err == nil && len(sig) > 0 {
 		return sig, nil
 	}
 	return nil, fmt.Errorf("%w: signature value is neither URL-escaped base64 nor base64", ErrMalformedSignature)
+}
+
+// appendQueryUnescape appends what url.QueryUnescape returns for s to dst,
+// without the string it allocates; ok is false where QueryUnescape fails (a
+// % not followed by two hex digits).
+func appendQueryUnescape(dst []byte, s string) (_ []byte, ok bool) {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '%':
+			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+				return dst, false
+			}
+			dst = append(dst, unHex(s[i+1])<<4|unHex(s[i+2]))
+			i += 2
+		case '+':
+			dst = append(dst, ' ')
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst, true
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unHex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	}
+	return c - 'a' + 10
 }
 
 // truncate shortens s for an error message. It is used only on header parts

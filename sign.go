@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"sync"
 )
 
 // A Signer produces the raw SHA256withRSA (PKCS #1 v1.5) signature of content.
@@ -38,12 +39,23 @@ func (s cryptoSigner) Sign(_ context.Context, content []byte) ([]byte, error) {
 	if s.key == nil {
 		return nil, errors.New("alipay: signer has no key")
 	}
-	digest := sha256.Sum256(content)
-	sig, err := s.key.Sign(rand.Reader, digest[:], crypto.SHA256)
+	sig, err := s.sign(content)
 	if err != nil {
 		return nil, fmt.Errorf("alipay: signing request: %w", err)
 	}
 	return sig, nil
+}
+
+// sign is key.Sign, with the call made directly for an in-memory RSA key
+// (what rsa.PrivateKey.Sign does for these options) so that the digest
+// stays on the stack: an interface call makes it escape.
+func (s cryptoSigner) sign(content []byte) ([]byte, error) {
+	if k, ok := s.key.(*rsa.PrivateKey); ok {
+		digest := sha256.Sum256(content)
+		return rsa.SignPKCS1v15(rand.Reader, k, crypto.SHA256, digest[:])
+	}
+	digest := sha256.Sum256(content)
+	return s.key.Sign(rand.Reader, digest[:], crypto.SHA256)
 }
 
 // Public returns the public half of the key, so that NewClient can tell
@@ -92,7 +104,10 @@ func (v rsaVerifier) String() string { return "alipay.Verifier(RSA SHA256)" }
 // responses (time = Response-Time, URI = the URI that was called) and
 // notifications (time = the notification's Request-Time).
 func SignContent(method, uri, clientID, time string, body []byte) []byte {
-	b := make([]byte, 0, len(method)+len(uri)+len(clientID)+len(time)+len(body)+4)
+	return appendSignContent(make([]byte, 0, len(method)+len(uri)+len(clientID)+len(time)+len(body)+4), method, uri, clientID, time, body)
+}
+
+func appendSignContent(b []byte, method, uri, clientID, time string, body []byte) []byte {
 	b = append(b, method...)
 	b = append(b, ' ')
 	b = append(b, uri...)
@@ -103,4 +118,29 @@ func SignContent(method, uri, clientID, time string, body []byte) []byte {
 	b = append(b, '.')
 	b = append(b, body...)
 	return b
+}
+
+// contentPool holds buffers for the signed content of calls and answers.
+// Only this package's own Signer and Verifier get a pooled buffer: they
+// hash it before returning, while another implementation might keep it.
+var contentPool = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxPooledContent keeps a call with an unusually large body from pinning
+// its buffer in the pool.
+const maxPooledContent = 64 << 10
+
+// withSignContent calls f with the content SignContent returns, in a pooled
+// buffer when own is true; f must not keep it.
+func withSignContent(own bool, method, uri, clientID, time string, body []byte, f func([]byte) error) error {
+	if !own {
+		return f(SignContent(method, uri, clientID, time, body))
+	}
+	bp := contentPool.Get().(*[]byte)
+	content := appendSignContent((*bp)[:0], method, uri, clientID, time, body)
+	err := f(content)
+	if cap(content) <= maxPooledContent {
+		*bp = content[:0]
+		contentPool.Put(bp)
+	}
+	return err
 }

@@ -69,17 +69,21 @@ func timeLayout(s string) (layout string, zoned bool) {
 	if len(s) < 10 || (s[4] != '-' && s[4] != '/') || s[7] != s[4] {
 		return "", false
 	}
-	date := "2006-01-02"
+	var date int
 	if s[4] == '/' {
-		date = "2006/01/02"
+		date = 1
 	}
 	if len(s) == 10 {
-		return date, false
+		return dateLayouts[date], false
 	}
 	if len(s) < 19 || (s[10] != 'T' && s[10] != ' ') {
 		return "", false
 	}
-	layout = date + s[10:11] + "15:04:05"
+	var sep int
+	if s[10] == ' ' {
+		sep = 1
+	}
+	forms := &dateTimeLayouts[date][sep]
 	rest := s[19:]
 	if len(rest) > 0 && (rest[0] == '.' || rest[0] == ',') {
 		i := 1
@@ -90,20 +94,38 @@ func timeLayout(s string) (layout string, zoned bool) {
 	}
 	switch {
 	case rest == "":
-		return layout, false
+		return forms[0], false
 	case rest == "Z":
-		return layout + "Z07:00", true
+		return forms[1], true
 	case rest[0] != '+' && rest[0] != '-':
 		return "", false
 	case len(rest) == 6 && rest[3] == ':':
-		return layout + "Z07:00", true
+		return forms[1], true
 	case len(rest) == 5:
-		return layout + "Z0700", true
+		return forms[2], true
 	case len(rest) == 3:
-		return layout + "Z07", true
+		return forms[3], true
 	}
 	return "", false
 }
+
+// dateLayouts and dateTimeLayouts are the layouts timeLayout picks from,
+// written out so that picking one costs no allocation (every Response-Time
+// goes through it): dates with - or /, then T or a space before the time,
+// then no offset, Z07:00, Z0700 or Z07.
+var (
+	dateLayouts     = [2]string{"2006-01-02", "2006/01/02"}
+	dateTimeLayouts = [2][2][4]string{
+		{
+			{"2006-01-02T15:04:05", "2006-01-02T15:04:05Z07:00", "2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05Z07"},
+			{"2006-01-02 15:04:05", "2006-01-02 15:04:05Z07:00", "2006-01-02 15:04:05Z0700", "2006-01-02 15:04:05Z07"},
+		},
+		{
+			{"2006/01/02T15:04:05", "2006/01/02T15:04:05Z07:00", "2006/01/02T15:04:05Z0700", "2006/01/02T15:04:05Z07"},
+			{"2006/01/02 15:04:05", "2006/01/02 15:04:05Z07:00", "2006/01/02 15:04:05Z0700", "2006/01/02 15:04:05Z07"},
+		},
+	}
+)
 
 // parseRequestTime reads a Request-Time or Response-Time header: epoch
 // milliseconds, which Antom's API overview documents for Request-Time, or

@@ -26,6 +26,9 @@ type signedMessage struct {
 	// verify over it, try the path alone (see VerifyNotification).
 	pathFallback bool
 	hint         string // what to check when the signature does not verify
+	// sigBuf, when not nil, is where the signature is decoded if this
+	// package's own Verifier checks it (another might keep it).
+	sigBuf []byte
 }
 
 // verifySigned parses the Signature header of m, checks its Client-Id and
@@ -36,7 +39,12 @@ func (c *Client) verifySigned(m *signedMessage) (string, error) {
 	if sigValue == "" {
 		return "", fmt.Errorf("%w: %s has no Signature header", ErrMalformedSignature, m.kind)
 	}
-	sig, err := ParseSignatureHeader(sigValue)
+	own := c.ownVerifiers
+	var sigBuf []byte
+	if own {
+		sigBuf = m.sigBuf
+	}
+	sig, err := parseSignatureHeader(sigValue, sigBuf)
 	if err != nil {
 		return "", err
 	}
@@ -50,13 +58,18 @@ func (c *Client) verifySigned(m *signedMessage) (string, error) {
 	if signedTime == "" {
 		return "", fmt.Errorf("%w: signed %s has no %s header", ErrBadSignature, m.kind, m.timeHeader)
 	}
-	err = c.verifyContent(SignContent(m.method, m.uri, c.clientID, signedTime, m.body), &sig)
+	verify := func(uri string) error {
+		return withSignContent(own, m.method, uri, c.clientID, signedTime, m.body, func(content []byte) error {
+			return c.verifyContent(content, &sig)
+		})
+	}
+	err = verify(m.uri)
 	if err == nil {
 		return signedTime, nil
 	}
 	if m.pathFallback {
 		if path, _, ok := strings.Cut(m.uri, "?"); ok && path != "" {
-			if c.verifyContent(SignContent(m.method, path, c.clientID, signedTime, m.body), &sig) == nil {
+			if verify(path) == nil {
 				return signedTime, nil
 			}
 		}
