@@ -23,10 +23,14 @@ var webAndWAP = []string{"WEB", "WAP"}
 // public Android package names; the currency lists are a plausible subset.
 //
 // BLIK, P24 and IDEAL are "Online banking" on Antom's method pages
-// (https://docs.antom.com/ac/antomop/blik and its siblings), so their
-// category is ONLINE_BANKING, which consult returns on WEB too
-// (MOBILE_BANKING_APP is not returned for WEB). Currencies: BLIK PLN, P24
-// PLN and EUR, IDEAL EUR. Each needs one piece of extra information
+// (https://docs.antom.com/ac/antomop/blik,
+// https://docs.antom.com/ac/antomop/przelewy24,
+// https://docs.antom.com/ac/antomop/ideal), so their category is
+// ONLINE_BANKING, which consult returns on WEB too (MOBILE_BANKING_APP is
+// not returned for WEB). Currencies follow those pages (BLIK PLN, P24 PLN,
+// IDEAL EUR), except that the fake's P24 also takes EUR, which Przelewy24
+// accepts elsewhere, so that one euro price can show every extra field.
+// Each needs one piece of extra information
 // (https://global.alipay.com/docs/ac/cashierpay/noncard_payment, step 4),
 // see extrainfo.go.
 var methods = []method{
