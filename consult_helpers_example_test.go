@@ -47,5 +47,8 @@ func ExampleConsultResponse_GroupsByCategory() {
 	//    CARD
 	// ONLINE_BANKING
 	//    SOFORT
-	// 3 enabled, 6 disabled
+	//    BLIK (unavailable: CHANNEL_NOT_SUPPORT_CURRENCY)
+	//    P24
+	//    IDEAL
+	// 5 enabled, 7 disabled
 }

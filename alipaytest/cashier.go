@@ -16,20 +16,26 @@ import (
 // shows the order and the amount with Pay and Decline buttons, which post
 // back to the same URL. Either way the user is then sent to
 // paymentRedirectUrl, as Antom does (the result page is not proof of
-// payment; the notification and inquiryPayment are).
+// payment; the notification and inquiryPayment are). For BLIK, P24 and
+// IDEAL without their extra information in pay, the page first asks for it
+// (extrainfo.go) and Pay needs a valid value.
 
 var cashierPage = template.Must(template.New("cashier").Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>alipaytest cashier</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{font-family:sans-serif;max-width:28em;margin:3em auto;padding:0 1em}
-.amount{font-size:2em;margin:.5em 0}button{font-size:1.1em;padding:.5em 1.5em;margin-right:1em}</style>
+.amount{font-size:2em;margin:.5em 0}.error{color:#b00}button{font-size:1.1em;padding:.5em 1.5em;margin-right:1em}</style>
 </head><body>
 <p>alipaytest — fake {{.Method}} cashier (no real money moves)</p>
 <h1>{{if .Description}}{{.Description}}{{else}}Order {{.OrderID}}{{end}}</h1>
 <p class="amount" id="amount">{{.Amount}}</p>
 <p>Payment <code id="payment-id">{{.PaymentID}}</code>, status <strong id="status">{{.Status}}</strong></p>
+{{if .Error}}<p class="error" id="error">{{.Error}}</p>{{end}}
 {{if .Payable}}<form method="post">
-<button type="submit" name="action" value="pay" id="pay">Pay</button>
+{{with .Extra}}<p><label for="extra">{{.Label}}</label>
+{{if eq .Kind "select"}}<select name="extra" id="extra"><option value="">Choose…</option>{{range .Banks}}<option value="{{.BIC}}">{{.Name}}</option>{{end}}</select>
+{{else}}<input name="extra" id="extra" type="{{.Kind}}"{{if eq .Key "blikCode"}} inputmode="numeric" autocomplete="one-time-code"{{end}}>{{end}}</p>
+{{end}}<button type="submit" name="action" value="pay" id="pay">Pay</button>
 <button type="submit" name="action" value="decline" id="decline">Decline</button>
 </form>{{else}}<p>This payment is no longer waiting for you.{{if .RedirectURL}} <a href="{{.RedirectURL}}">Back to the merchant</a>{{end}}</p>{{end}}
 </body></html>
@@ -39,15 +45,38 @@ type cashierView struct {
 	Method, Description, OrderID, Amount, PaymentID, Status string
 	RedirectURL                                             template.URL
 	Payable                                                 bool
+	Extra                                                   *cashierExtra // the field to fill, if any
+	Error                                                   string
+}
+
+// cashierExtra is the field Antom's page shows when pay did not carry the
+// method's extra information.
+type cashierExtra struct {
+	Key, Label, Kind string
+	Banks            []idealBank
+}
+
+// cashierExtraFor returns the field p still needs, or nil.
+func cashierExtraFor(p *payment) *cashierExtra {
+	m, _ := findMethod(p.methodType)
+	if m.extra == nil || p.extra != "" {
+		return nil
+	}
+	x := &cashierExtra{Key: m.extra.key, Label: m.extra.label, Kind: m.extra.kind}
+	if x.Kind == "select" {
+		x.Banks = idealBanks
+	}
+	return x
 }
 
 func (s *Server) serveCashier(w http.ResponseWriter, r *http.Request) {
 	id := strings.TrimPrefix(r.URL.Path, "/cashier/")
-	var action string
+	var action, extra string
 	if r.Method == http.MethodPost {
 		// Read the form before locking: a slow browser must not hold up
 		// every other call to the server.
 		action = r.PostFormValue("action")
+		extra = strings.TrimSpace(r.PostFormValue("extra"))
 	}
 	s.mu.Lock()
 	now := s.now()
@@ -64,16 +93,23 @@ func (s *Server) serveCashier(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/checkout/"+url.PathEscape(p.session.id), http.StatusSeeOther)
 		return
 	}
-	switch r.Method {
-	case http.MethodGet, http.MethodHead:
+	view := func() cashierView {
 		v := cashierView{
 			Method: p.methodType, Description: p.description, OrderID: p.orderID,
 			Amount: formatAmount(p.amount), PaymentID: p.id, Status: p.status,
 			Payable: p.status == StatusProcessing,
 		}
+		if v.Payable {
+			v.Extra = cashierExtraFor(p)
+		}
 		if isWebURL(p.redirectURL) {
 			v.RedirectURL = template.URL(p.redirectURL)
 		}
+		return v
+	}
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		v := view()
 		s.mu.Unlock()
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		cashierPage.Execute(w, v)
@@ -81,6 +117,21 @@ func (s *Server) serveCashier(w http.ResponseWriter, r *http.Request) {
 		var err error
 		switch action {
 		case "pay":
+			if x := cashierExtraFor(p); x != nil && p.status == StatusProcessing {
+				m, _ := findMethod(p.methodType)
+				if cerr := m.extra.check(extra); cerr != nil {
+					// Antom's page keeps the buyer there until the value
+					// is right; nothing is paid.
+					v := view()
+					v.Error = x.Label + " " + cerr.Error() + "."
+					s.mu.Unlock()
+					w.Header().Set("Content-Type", "text/html; charset=utf-8")
+					w.WriteHeader(http.StatusUnprocessableEntity)
+					cashierPage.Execute(w, v)
+					return
+				}
+				p.extra = extra
+			}
 			err = s.finishLocked(p, true, now)
 		case "decline":
 			err = s.finishLocked(p, false, now)

@@ -21,6 +21,19 @@
 // What Antom does not document about sessions (result codes, repeats,
 // expiry) is the fake's choice, listed in session.go.
 //
+// The catalogue has wallets (ALIPAY_CN, ALIPAY_HK, GCASH, DANA, KAKAOPAY,
+// TNG, TRUEMONEY), CARD, and the online-banking methods SOFORT (EUR), BLIK
+// (PLN), P24 (PLN, EUR) and IDEAL (EUR), the last three on WEB and WAP
+// only. BLIK, P24 and IDEAL take the buyer's blikCode, payerEmail or
+// bankIdentifierCode in pay's paymentMethod.paymentMethodMetaData
+// (https://global.alipay.com/docs/ac/cashierpay/noncard_payment, step 4);
+// pay refuses a bad one with PARAM_ILLEGAL naming the key, and without one
+// the cashier page asks the buyer for it, as Antom's own page does. The
+// fake's checks: blikCode is 6 digits, payerEmail a plain address,
+// bankIdentifierCode one of ABNANL2A, ASNBNL21, BUNQNL2A, INGBNL2A,
+// KNABNL2H, RABONL2U, RBRBNL21, SNSBNL2A, TRIONL2U, FVLBNL22.
+// PaymentMethodMetaData reports what a payment was given.
+//
 // Tests control it through a FakeClock (WithClock), manual notification
 // delivery (WithManualNotifications, DeliverDue), injected faults
 // (InjectFault, WithFaultHook) and the records it keeps (Deliveries,

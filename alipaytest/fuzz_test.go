@@ -22,6 +22,9 @@ func FuzzAPI(f *testing.F) {
 		`{"productCode":"CASHIER_PAYMENT","paymentRequestId":"a","order":{},"paymentAmount":{"currency":"USD","value":"1"},"paymentMethod":{"paymentMethodType":"CARD"},"paymentRedirectUrl":"https://x","env":{"terminalType":"WEB"},"paymentFactor":{"isAuthorization":"maybe"}}`,
 		`{"refundRequestId":"r","paymentId":"p","refundAmount":{"currency":"USD","value":"99999999999999999999"}}`,
 		`{"paymentExpiryTime":"2026-13-45T99:00:00Z"}`,
+		`{"productCode":"CASHIER_PAYMENT","paymentRequestId":"b","order":{},"paymentAmount":{"currency":"PLN","value":"1"},"paymentMethod":{"paymentMethodType":"BLIK","paymentMethodMetaData":{"blikCode":["1"]}},"paymentRedirectUrl":"https://x","env":{"terminalType":"WEB"}}`,
+		`{"productCode":"CASHIER_PAYMENT","paymentRequestId":"c","order":{},"paymentAmount":{"currency":"EUR","value":"1"},"paymentMethod":{"paymentMethodType":"IDEAL","paymentMethodMetaData":{"bankIdentifierCode":"ABNANL2AXXX"}},"paymentRedirectUrl":"https://x","env":{"terminalType":"WEB"}}`,
+		`{"productCode":"CASHIER_PAYMENT","paymentRequestId":"d","order":{},"paymentAmount":{"currency":"PLN","value":"1"},"paymentMethod":{"paymentMethodType":"P24","paymentMethodMetaData":{"payerEmail":"a@\u0000"}},"paymentRedirectUrl":"https://x","env":{"terminalType":"WEB"}}`,
 	}
 	for _, s := range seeds {
 		for api := range apiHandlers {

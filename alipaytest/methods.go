@@ -8,14 +8,31 @@ type method struct {
 	category   string
 	regions    []string
 	currencies []string
-	terminals  []string // terminal types it accepts
-	appID      string   // Android package of the wallet app, for APP and WAP
+	terminals  []string   // terminal types it accepts
+	appID      string     // Android package of the wallet app, for APP and WAP
+	extra      *extraInfo // what Antom collects for it when the merchant does not
 }
 
 var allTerminals = []string{"WEB", "WAP", "APP", "MINI_APP"}
 
+// webAndWAP are the terminals of the bank-based methods: they pay on a web
+// page (or the bank's app, opened from it), with no APP or Mini Program flow.
+var webAndWAP = []string{"WEB", "WAP"}
+
 // methods is the fake's catalogue. The app identifiers are the wallets'
 // public Android package names; the currency lists are a plausible subset.
+//
+// BLIK, P24 and IDEAL are "Online banking" on Antom's method pages
+// (https://docs.antom.com/ac/antomop/blik,
+// https://docs.antom.com/ac/antomop/przelewy24,
+// https://docs.antom.com/ac/antomop/ideal), so their category is
+// ONLINE_BANKING, which consult returns on WEB too (MOBILE_BANKING_APP is
+// not returned for WEB). Currencies follow those pages (BLIK PLN, P24 PLN,
+// IDEAL EUR), except that the fake's P24 also takes EUR, which Przelewy24
+// accepts elsewhere, so that one euro price can show every extra field.
+// Each needs one piece of extra information
+// (https://global.alipay.com/docs/ac/cashierpay/noncard_payment, step 4),
+// see extrainfo.go.
 var methods = []method{
 	{typ: "ALIPAY_CN", category: "WALLET", regions: []string{"CN"}, currencies: []string{"USD", "EUR", "GBP", "HKD", "SGD", "JPY", "KRW", "AUD", "CAD", "CNY"}, terminals: allTerminals, appID: "com.eg.android.AlipayGphone"},
 	{typ: "ALIPAY_HK", category: "WALLET", regions: []string{"HK"}, currencies: []string{"HKD", "USD"}, terminals: allTerminals, appID: "hk.alipay.wallet"},
@@ -25,7 +42,10 @@ var methods = []method{
 	{typ: "TNG", category: "WALLET", regions: []string{"MY"}, currencies: []string{"MYR"}, terminals: allTerminals, appID: "my.com.tngdigital.ewallet"},
 	{typ: "TRUEMONEY", category: "WALLET", regions: []string{"TH"}, currencies: []string{"THB"}, terminals: allTerminals, appID: "th.co.truemoney.wallet"},
 	{typ: "CARD", category: "CARD", regions: []string{"GLOBAL"}, currencies: []string{"USD", "EUR", "GBP", "HKD", "SGD", "JPY", "AUD"}, terminals: allTerminals},
-	{typ: "SOFORT", category: "ONLINE_BANKING", regions: []string{"DE", "AT"}, currencies: []string{"EUR"}, terminals: []string{"WEB", "WAP"}},
+	{typ: "SOFORT", category: "ONLINE_BANKING", regions: []string{"DE", "AT"}, currencies: []string{"EUR"}, terminals: webAndWAP},
+	{typ: "BLIK", category: "ONLINE_BANKING", regions: []string{"PL"}, currencies: []string{"PLN"}, terminals: webAndWAP, extra: &blikCode},
+	{typ: "P24", category: "ONLINE_BANKING", regions: []string{"PL"}, currencies: []string{"PLN", "EUR"}, terminals: webAndWAP, extra: &payerEmail},
+	{typ: "IDEAL", category: "ONLINE_BANKING", regions: []string{"NL"}, currencies: []string{"EUR"}, terminals: webAndWAP, extra: &bankIdentifierCode},
 }
 
 func findMethod(typ string) (method, bool) {

@@ -82,6 +82,14 @@ func (s *Server) pay(body []byte) (any, *apiError) {
 	if !ok {
 		return nil, paramIllegal("paymentMethod.paymentMethodType", fmt.Sprintf("%q is not offered; use one of %s", truncate(req.PaymentMethod.PaymentMethodType, 32), strings.Join(methodNames(), ", ")))
 	}
+	var extra string
+	if m.extra != nil {
+		v, e := m.extra.fromPay(req.PaymentMethod.PaymentMethodMetaData)
+		if e != nil {
+			return nil, e
+		}
+		extra = v
+	}
 	manual := false
 	if f := req.PaymentFactor; f != nil {
 		switch f.CaptureMode {
@@ -144,6 +152,8 @@ func (s *Server) pay(body []byte) (any, *apiError) {
 		status:        StatusProcessing,
 		createTime:    now,
 		expiryTime:    expiry,
+		extra:         extra,
+		extraFromPay:  extra != "",
 	}
 	p.payResponse = s.payAnswer(p, m)
 	s.payments[p.requestID] = p

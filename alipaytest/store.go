@@ -51,6 +51,11 @@ type payment struct {
 	payResponse payResponse // what pay answered, replayed on a repeat
 	session     *session    // the Checkout Page session that made it, if any
 	metadata    string      // echoed in inquiryPayment and notifications
+
+	// extra is the method's extra information (extrainfo.go): from pay's
+	// paymentMethodMetaData, or typed on the cashier page; "" until known.
+	extra        string
+	extraFromPay bool
 }
 
 type refund struct {
@@ -222,4 +227,28 @@ func (s *Server) PaymentID(paymentRequestID string) (paymentID string, ok bool) 
 		return "", false
 	}
 	return p.id, true
+}
+
+// PaymentMethodMetaData returns the extra information the payment with this
+// paymentRequestId holds for its method (BLIK: blikCode, P24: payerEmail,
+// IDEAL: bankIdentifierCode), and whether pay sent it in
+// paymentMethod.paymentMethodMetaData (fromPay false: the buyer typed it on
+// the cashier page, or it is not known yet and the map is empty). The map is
+// nil when there is no such payment or its method needs nothing.
+func (s *Server) PaymentMethodMetaData(paymentRequestID string) (meta map[string]string, fromPay bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.payments[paymentRequestID]
+	if p == nil {
+		return nil, false
+	}
+	m, _ := findMethod(p.methodType)
+	if m.extra == nil {
+		return nil, false
+	}
+	meta = map[string]string{}
+	if p.extra != "" {
+		meta[m.extra.key] = p.extra
+	}
+	return meta, p.extraFromPay
 }

@@ -64,6 +64,9 @@ type payRequest struct {
 	PaymentMethod *struct {
 		PaymentMethodType string `json:"paymentMethodType"`
 		PaymentMethodID   string `json:"paymentMethodId"`
+		// PaymentMethodMetaData is an object whose keys depend on the
+		// method; extrainfo.go checks the ones the fake knows.
+		PaymentMethodMetaData map[string]any `json:"paymentMethodMetaData"`
 	} `json:"paymentMethod"`
 	PaymentRedirectURL string `json:"paymentRedirectUrl"`
 	PaymentNotifyURL   string `json:"paymentNotifyUrl"`

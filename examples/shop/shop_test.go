@@ -326,9 +326,8 @@ func TestFailedPaymentPayAgain(t *testing.T) {
 	checkAgainstAntom(t, in.Shop, fake)
 }
 
-// The extra information goes to Antom in paymentMethod.paymentMethodMetaData.
-// (The fake gateway offers no BLIK and refuses the payment; what matters
-// here is the request it received.)
+// The extra information goes to Antom in paymentMethod.paymentMethodMetaData,
+// and the fake accepts it (it would refuse a bad value with PARAM_ILLEGAL).
 func TestExtraInformationSent(t *testing.T) {
 	fake := newFake(t)
 	var mu sync.Mutex
@@ -349,14 +348,26 @@ func TestExtraInformationSent(t *testing.T) {
 	require.NoError(t, err)
 	b := newBalancer(t)
 	in := startInstance(t, sqliteDSN(t), c, b, testConfig("a", b.srv.URL))
-	id := createOrder(t, b.srv.URL, "tee")
-	res, err := in.Pay(context.Background(), PayInput{OrderID: id, Method: "BLIK", Device: DeviceWeb,
-		Form: func(k string) string { return map[string]string{"blikCode": "777123"}[k] }})
-	require.NoError(t, err)
-	assert.Equal(t, AttemptFail, res.Attempt.Status)
-	assert.Equal(t, "PARAM_ILLEGAL", res.Attempt.ResultCode)
-	mu.Lock()
-	defer mu.Unlock()
-	require.Len(t, bodies, 1)
-	assert.Contains(t, bodies[0], `"paymentMethod":{"paymentMethodType":"BLIK","paymentMethodMetaData":{"blikCode":"777123"}}`)
+	for _, tt := range []struct{ product, method, key, value string }{
+		{"candle", "BLIK", "blikCode", "777123"},
+		{"candle", "P24", "payerEmail", "jan@example.pl"},
+		{"tee", "P24", "payerEmail", "jan@example.pl"},
+		{"tee", "IDEAL", "bankIdentifierCode", "ABNANL2A"},
+	} {
+		mu.Lock()
+		bodies = nil
+		mu.Unlock()
+		id := createOrder(t, b.srv.URL, tt.product)
+		res, err := in.Pay(context.Background(), PayInput{OrderID: id, Method: tt.method, Device: DeviceWeb,
+			Form: func(k string) string { return map[string]string{tt.key: tt.value}[k] }})
+		require.NoError(t, err)
+		assert.Equal(t, AttemptProcessing, res.Attempt.Status, "%s %s: %s", tt.product, tt.method, res.Attempt.ResultCode)
+		meta, fromPay := fake.PaymentMethodMetaData(res.Attempt.RequestID)
+		assert.Equal(t, map[string]string{tt.key: tt.value}, meta)
+		assert.True(t, fromPay)
+		mu.Lock()
+		require.Len(t, bodies, 1)
+		assert.Contains(t, bodies[0], `"paymentMethod":{"paymentMethodType":"`+tt.method+`","paymentMethodMetaData":{"`+tt.key+`":"`+tt.value+`"}}`)
+		mu.Unlock()
+	}
 }

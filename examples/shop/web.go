@@ -40,6 +40,9 @@ var products = []Product{
 	{"mug", "Tea mug", alipay.Amount{Currency: "USD", Value: "1250"}},
 	{"tee", "T-shirt", alipay.Amount{Currency: "EUR", Value: "2500"}},
 	{"pen", "Fountain pen", alipay.Amount{Currency: "HKD", Value: "39900"}},
+	// Priced in złoty so that consult offers BLIK and P24, the methods
+	// that need extra information from the buyer.
+	{"candle", "Beeswax candle", alipay.Amount{Currency: "PLN", Value: "4900"}},
 }
 
 func productByID(id string) (Product, bool) {
