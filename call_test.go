@@ -348,9 +348,11 @@ func TestDoStopsOnCancel(t *testing.T) {
 
 func TestDoNoRetryPastDeadline(t *testing.T) {
 	g := newScriptedGateway(t, func(int, *http.Request) gatewayReply { return gatewayReply{body: unknownBody} })
-	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	// The deadline leaves the first attempt ample time on a loaded machine
+	// but no room for the backoff before a second one.
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	err := g.client(t, WithRetry(RetryPolicy{MaxAttempts: 5, MinBackoff: time.Second, MaxBackoff: 2 * time.Second})).
+	err := g.client(t, WithRetry(RetryPolicy{MaxAttempts: 5, MinBackoff: 10 * time.Second, MaxBackoff: 20 * time.Second})).
 		Do(ctx, payPath, testReq{PaymentRequestID: "R1"}, nil)
 	var e *Error
 	require.ErrorAs(t, err, &e)
@@ -361,12 +363,14 @@ func TestDoNoRetryPastDeadline(t *testing.T) {
 func TestDoAttemptTimeoutIsRetried(t *testing.T) {
 	g := newScriptedGateway(t, func(n int, _ *http.Request) gatewayReply {
 		if n == 1 {
-			return gatewayReply{body: okBody, delay: 2 * time.Second}
+			return gatewayReply{body: okBody, delay: 10 * time.Second}
 		}
 		return gatewayReply{body: okBody}
 	})
 	var resp testResp
-	require.NoError(t, g.client(t, WithAttemptTimeout(100*time.Millisecond)).Do(context.Background(), payPath, testReq{PaymentRequestID: "R1"}, &resp))
+	// A second long enough for the retry on a loaded machine (a new
+	// connection, under the race detector), far shorter than the stall.
+	require.NoError(t, g.client(t, WithAttemptTimeout(time.Second)).Do(context.Background(), payPath, testReq{PaymentRequestID: "R1"}, &resp))
 	assert.Equal(t, "P1", resp.PaymentID)
 	assert.Len(t, g.requests(), 2)
 }

@@ -276,7 +276,9 @@ func TestSlowDripServerCannotHoldACallPastItsContext(t *testing.T) {
 		alipay.WithAlipayPublicKey(fake.AlipayPublicKeyPEM()), alipay.WithEndpoint(srv.URL), alipay.WithRetry(alipay.NoRetry))
 	require.NoError(t, err)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	// Long enough for the request to reach the server on a loaded machine
+	// (so the outcome is unknown), far shorter than the drip.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	done := make(chan error, 1)
 	go func() {
