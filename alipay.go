@@ -33,7 +33,7 @@ import (
 )
 
 // Version is this SDK's version, sent in the User-Agent header.
-const Version = "0.1.0"
+const Version = "0.2.0"
 
 // Antom's API hosts (https://docs.antom.com/ac/ams/api_fund). Use the one Antom assigned to your account;
 // the "accelerated" global hosts are the recommended ones.
