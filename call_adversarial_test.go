@@ -97,8 +97,8 @@ func TestAdversarialAnswers(t *testing.T) {
 			is: []error{httpx.ErrRedirect}, contains: []string{"HTTP 307", `Location host "127.0.0.1:`, "outcome unknown"}, attempts: 1},
 		{name: "308 to plain http", call: inquiry, reply: gatewayReply{status: http.StatusPermanentRedirect, location: "http://evil.example/ams"},
 			is: []error{httpx.ErrRedirect}, contains: []string{"HTTP 308", `"evil.example"`}, attempts: 1},
-		{name: "body dripped past the attempt timeout", call: refund, reply: gatewayReply{body: refundThisOK, drip: 40 * time.Millisecond},
-			opts: []Option{WithAttemptTimeout(150 * time.Millisecond)}, contains: []string{"reading response"}, attempts: 3},
+		{name: "body dripped past the attempt timeout", call: refund, reply: gatewayReply{body: refundThisOK, drip: 100 * time.Millisecond},
+			opts: []Option{WithAttemptTimeout(time.Second)}, contains: []string{"reading response"}, attempts: 3},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
