@@ -30,6 +30,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/xborderpay/alipay/internal/httpx"
 )
 
 // Version is this SDK's version, sent in the User-Agent header.
@@ -149,7 +151,7 @@ func NewClient(clientID string, opts ...Option) (*Client, error) {
 	}
 	c.warnLog = c.logger
 	if c.logger == nil {
-		c.logger = slog.New(discardHandler{})
+		c.logger = httpx.DiscardLogger()
 	}
 	endpoint := s.endpoint
 	if endpoint == "" {
