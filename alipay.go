@@ -23,7 +23,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/url"
 	"strings"
 	"sync"
@@ -253,7 +252,7 @@ func parseEndpoint(endpoint string) (*url.URL, error) {
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return nil, fmt.Errorf("alipay: NewClient: endpoint %q is not an http(s) base URL", endpoint)
 	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+	if u.Scheme == "http" && !httpx.IsLoopbackHost(u.Hostname()) {
 		return nil, fmt.Errorf("alipay: NewClient: endpoint %q uses plain http; signed payment requests go over https (plain http is allowed only on loopback, for tests)", endpoint)
 	}
 	// Antom verifies the signature over the path it receives, so a path in
@@ -275,12 +274,4 @@ func parseEndpoint(endpoint string) (*url.URL, error) {
 	}
 	u.Path, u.RawPath = "", ""
 	return u, nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
