@@ -279,8 +279,10 @@ func connCounter(srv *httptest.Server) *atomic.Int32 {
 	return &n
 }
 
-// A failed call leaves the idle pool alone: go-retryablehttp closes idle
-// connections when retries run out, which must not reach the transport.
+// A failed call leaves the idle pool alone: its answers are drained so that
+// the connection goes back to the pool, and retries that run out end in
+// checkRetry, before go-retryablehttp's own flush (the flush on a context
+// that ends in the backoff is TestPoolSurvivesCancelDuringBackoff's).
 func TestPoolSurvivesFailedCall(t *testing.T) {
 	for _, shared := range []bool{false, true} {
 		name := map[bool]string{false: "default client", true: "WithHTTPClient"}[shared]
