@@ -23,13 +23,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/url"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/xborderpay/alipay/internal/httpx"
 )
 
 // Version is this SDK's version, sent in the User-Agent header.
@@ -149,7 +150,7 @@ func NewClient(clientID string, opts ...Option) (*Client, error) {
 	}
 	c.warnLog = c.logger
 	if c.logger == nil {
-		c.logger = slog.New(discardHandler{})
+		c.logger = httpx.DiscardLogger()
 	}
 	endpoint := s.endpoint
 	if endpoint == "" {
@@ -251,7 +252,7 @@ func parseEndpoint(endpoint string) (*url.URL, error) {
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return nil, fmt.Errorf("alipay: NewClient: endpoint %q is not an http(s) base URL", endpoint)
 	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+	if u.Scheme == "http" && !httpx.IsLoopbackHost(u.Hostname()) {
 		return nil, fmt.Errorf("alipay: NewClient: endpoint %q uses plain http; signed payment requests go over https (plain http is allowed only on loopback, for tests)", endpoint)
 	}
 	// Antom verifies the signature over the path it receives, so a path in
@@ -273,12 +274,4 @@ func parseEndpoint(endpoint string) (*url.URL, error) {
 	}
 	u.Path, u.RawPath = "", ""
 	return u, nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -97,8 +97,8 @@ func TestAdversarialAnswers(t *testing.T) {
 			is: []error{httpx.ErrRedirect}, contains: []string{"HTTP 307", `Location host "127.0.0.1:`, "outcome unknown"}, attempts: 1},
 		{name: "308 to plain http", call: inquiry, reply: gatewayReply{status: http.StatusPermanentRedirect, location: "http://evil.example/ams"},
 			is: []error{httpx.ErrRedirect}, contains: []string{"HTTP 308", `"evil.example"`}, attempts: 1},
-		{name: "body dripped past the attempt timeout", call: refund, reply: gatewayReply{body: refundThisOK, drip: 40 * time.Millisecond},
-			opts: []Option{WithAttemptTimeout(150 * time.Millisecond)}, contains: []string{"reading response"}, attempts: 3},
+		{name: "body dripped past the attempt timeout", call: refund, reply: gatewayReply{body: refundThisOK, drip: 100 * time.Millisecond},
+			opts: []Option{WithAttemptTimeout(time.Second)}, contains: []string{"reading response"}, attempts: 3},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -279,8 +279,10 @@ func connCounter(srv *httptest.Server) *atomic.Int32 {
 	return &n
 }
 
-// A failed call leaves the idle pool alone: go-retryablehttp closes idle
-// connections when retries run out, which must not reach the transport.
+// A failed call leaves the idle pool alone: its answers are drained so that
+// the connection goes back to the pool, and retries that run out end in
+// checkRetry, before go-retryablehttp's own flush (the flush on a context
+// that ends in the backoff is TestPoolSurvivesCancelDuringBackoff's).
 func TestPoolSurvivesFailedCall(t *testing.T) {
 	for _, shared := range []bool{false, true} {
 		name := map[bool]string{false: "default client", true: "WithHTTPClient"}[shared]

@@ -334,11 +334,15 @@ func TestDoRetryLimitAndNoRetry(t *testing.T) {
 }
 
 func TestDoStopsOnCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// Cancelled once the request has arrived, not after a fixed sleep: on
+	// a loaded machine a sleep may end before the request is sent, and the
+	// outcome would then rightly be known.
 	g := newScriptedGateway(t, func(int, *http.Request) gatewayReply {
+		cancel()
 		return gatewayReply{body: okBody, delay: 5 * time.Second}
 	})
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
 	err := g.client(t).Do(ctx, payPath, testReq{PaymentRequestID: "R1"}, nil)
 	require.Error(t, err)
 	assert.ErrorIs(t, err, context.Canceled)

@@ -1,7 +1,6 @@
 package alipay
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -107,14 +106,6 @@ func WithKeyVersion(v string) Option { return func(s *settings) { s.keyVersion =
 // WithAgentToken sets the Agent-Token header that ISVs send on behalf of a
 // merchant. The header is omitted when the token is empty.
 func WithAgentToken(token string) Option { return func(s *settings) { s.agentToken = token } }
-
-// discardHandler drops every record (slog.DiscardHandler needs Go 1.24).
-type discardHandler struct{}
-
-func (discardHandler) Enabled(context.Context, slog.Level) bool  { return false }
-func (discardHandler) Handle(context.Context, slog.Record) error { return nil }
-func (d discardHandler) WithAttrs([]slog.Attr) slog.Handler      { return d }
-func (d discardHandler) WithGroup(string) slog.Handler           { return d }
 
 // notifyConfig holds the notification options (see notify.go).
 type notifyConfig struct {

@@ -3,9 +3,10 @@ package alipay
 import (
 	"fmt"
 	"net/url"
-	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/xborderpay/alipay/internal/httpx"
 )
 
 // Request validation helpers shared by the payment APIs. Each returns a
@@ -55,7 +56,7 @@ func payNotifyURL(field, v string, n int) error {
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return &ValidationError{Field: field, Reason: "is not an absolute https URL"}
 	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) && !strings.EqualFold(u.Hostname(), "localhost") {
+	if u.Scheme == "http" && !httpx.IsLoopbackHost(u.Hostname()) {
 		return &ValidationError{Field: field, Reason: "must be an https URL; plain http is allowed only for a loopback host (localhost, 127.0.0.1, ::1), for tests"}
 	}
 	return nil

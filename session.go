@@ -53,7 +53,8 @@ type PaymentSessionRequest struct {
 	// notification or InquiryPayment.
 	PaymentRedirectURL string `json:"paymentRedirectUrl"`
 	// PaymentNotifyURL receives the payment notification; it overrides the
-	// URL set in Antom Dashboard.
+	// URL set in Antom Dashboard. It must be https, as for Pay (plain http
+	// only for a loopback host, for tests).
 	PaymentNotifyURL   string              `json:"paymentNotifyUrl,omitempty"`
 	SettlementStrategy *SettlementStrategy `json:"settlementStrategy,omitempty"`
 	// PaymentSessionExpiryTime ends the session early. Antom's default is

@@ -170,6 +170,7 @@ func TestPaymentSessionValidation(t *testing.T) {
 		{"no redirect url", req(func(r *PaymentSessionRequest) { r.PaymentRedirectURL = "" }), "paymentRedirectUrl"},
 		{"long redirect url", req(func(r *PaymentSessionRequest) { r.PaymentRedirectURL = long(2049) }), "paymentRedirectUrl"},
 		{"long notify url", req(func(r *PaymentSessionRequest) { r.PaymentNotifyURL = long(2049) }), "paymentNotifyUrl"},
+		{"http notify url", req(func(r *PaymentSessionRequest) { r.PaymentNotifyURL = "http://shop.example/alipay/notify" }), "paymentNotifyUrl"},
 		{"long method type", req(func(r *PaymentSessionRequest) {
 			r.PaymentMethod = &PaymentMethod{PaymentMethodType: PaymentMethodType(long(65))}
 		}), "paymentMethod.paymentMethodType"},

@@ -22,7 +22,7 @@ func (r *PaymentSessionRequest) validate() error {
 		r.PaymentAmount.validate("paymentAmount"),
 		sessionSettlement(r.SettlementStrategy),
 		payRequiredMax("paymentRedirectUrl", r.PaymentRedirectURL, 2048),
-		payMaxLen("paymentNotifyUrl", r.PaymentNotifyURL, 2048),
+		payNotifyURL("paymentNotifyUrl", r.PaymentNotifyURL, 2048),
 		sessionPaymentMethod("paymentMethod", r.PaymentMethod),
 		payMaxLen("merchantRegion", r.MerchantRegion, 2),
 		payMaxLen("userRegion", r.UserRegion, 2),

@@ -2,10 +2,11 @@ package alipaytest
 
 import (
 	"fmt"
-	"net"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/xborderpay/alipay/internal/httpx"
 )
 
 type codeDetail struct {
@@ -271,18 +272,8 @@ func checkNotifyURL(field, v string) *apiError {
 		return e
 	}
 	u, _ := url.Parse(v) // checkURL parsed it
-	if u.Scheme != "https" && !isLoopbackHost(u.Hostname()) {
+	if u.Scheme != "https" && !httpx.IsLoopbackHost(u.Hostname()) {
 		return paramIllegal(field, "must be an https URL (plain http only for a loopback host)")
 	}
 	return nil
-}
-
-// isLoopbackHost reports whether host is localhost or a loopback IP
-// address (127.0.0.0/8, ::1).
-func isLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

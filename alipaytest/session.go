@@ -164,7 +164,7 @@ func (s *Server) createPaymentSession(body []byte) (any, *apiError) {
 	if e := checkURL("paymentRedirectUrl", req.PaymentRedirectURL, true, true); e != nil {
 		return nil, e
 	}
-	if e := checkURL("paymentNotifyUrl", req.PaymentNotifyURL, false, false); e != nil {
+	if e := checkNotifyURL("paymentNotifyUrl", req.PaymentNotifyURL); e != nil {
 		return nil, e
 	}
 	terminal := "WEB"

@@ -416,6 +416,7 @@ func TestCreatePaymentSessionFakeValidation(t *testing.T) {
 		{"no amount", func(m map[string]any) { delete(m, "paymentAmount") }, "PARAM_ILLEGAL", "paymentAmount"},
 		{"no settlement", func(m map[string]any) { delete(m, "settlementStrategy") }, "PARAM_ILLEGAL", "settlementStrategy.settlementCurrency"},
 		{"no redirect", func(m map[string]any) { delete(m, "paymentRedirectUrl") }, "PARAM_ILLEGAL", "paymentRedirectUrl"},
+		{"http notify url", func(m map[string]any) { m["paymentNotifyUrl"] = "http://merchant.example/notify" }, "PARAM_ILLEGAL", "paymentNotifyUrl"},
 		{"bad env", func(m map[string]any) { m["env"] = map[string]any{"terminalType": "WAP"} }, "PARAM_ILLEGAL", "env.osType"},
 		{"expiry too late", func(m map[string]any) {
 			m["paymentSessionExpiryTime"] = time.Now().Add(2 * time.Hour).Format(time.RFC3339)
