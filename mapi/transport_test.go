@@ -21,7 +21,9 @@ import (
 // server keeps sending; one that falls silent is cut after the attempt
 // timeout, and the caller's context cuts any download.
 func TestDownloadIdleTimeout(t *testing.T) {
-	const idle = 200 * time.Millisecond
+	// Long enough that a loaded machine under the race detector sends each
+	// line (idle/4 apart) and the request itself well within it.
+	const idle = time.Second
 	stall := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for i := range 8 {
@@ -58,7 +60,7 @@ func TestDownloadIdleTimeout(t *testing.T) {
 	_, err = fr.Next()
 	require.NoError(t, err)
 	_, err = fr.Next()
-	assert.ErrorContains(t, err, "download stalled: nothing received for 200ms", "a silent server is cut by the idle timeout")
+	assert.ErrorContains(t, err, "download stalled: nothing received for 1s", "a silent server is cut by the idle timeout")
 	require.NoError(t, fr.Close())
 }
 
