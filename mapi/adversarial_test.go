@@ -2,9 +2,18 @@ package mapi_test
 
 import (
 	"context"
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -168,4 +177,73 @@ func TestExpiredNotifyIDConfirmedByQuery(t *testing.T) {
 	d, err = srv.Resend(ctx, "E-1")
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusServiceUnavailable, d.Status)
+}
+
+// A refund notification whose notify_id has expired is confirmed with
+// alipay.acquire.refund.query like a trade notification with
+// single_trade_query: accepted when the query agrees, refused when it
+// reports another outcome than the one notified.
+func TestExpiredNotifyIDConfirmsRefundByQuery(t *testing.T) {
+	ctx := context.Background()
+	raw, err := os.ReadFile("testdata/chloerei_rsa1024_private_pkcs8.pem")
+	require.NoError(t, err)
+	block, _ := pem.Decode(raw)
+	require.NotNil(t, block)
+	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	require.NoError(t, err)
+	alipayKey := k.(*rsa.PrivateKey)
+	srv := mapitest.NewServer(mapitest.WithAlipayKey(alipayKey)) // so that the test can sign as Alipay
+	t.Cleanup(srv.Close)
+	c := srv.Client()
+	fail := true
+	got := make(chan *mapi.RefundNotification, 4)
+	ts := httptest.NewServer(c.RefundNotificationHandler(func(_ context.Context, n *mapi.RefundNotification) error {
+		if fail {
+			return errors.New("database down")
+		}
+		got <- n
+		return nil
+	}))
+	t.Cleanup(ts.Close)
+	notifyURL, _ := notifySink(t, c)
+	paidTrade(t, srv, c, "ER-1", notifyURL)
+	_, err = c.Refund(ctx, &mapi.RefundRequest{OutReturnNo: "ER-1-r", OutTradeNo: "ER-1", ReturnAmount: "10", Currency: "USD", NotifyURL: ts.URL})
+	require.NoError(t, err)
+	first := srv.Deliveries()[len(srv.Deliveries())-1]
+	require.Equal(t, "refund_status_sync", first.Fields["notify_type"])
+	require.False(t, first.Acked)
+
+	fail = false
+	srv.ExpireNotifyIDs()
+	d, err := srv.Resend(ctx, "ER-1")
+	require.NoError(t, err)
+	assert.True(t, d.Acked, "answered %d %q", d.Status, d.Body)
+	require.Len(t, got, 1, "the handler runs before Resend returns")
+	n := <-got
+	assert.True(t, n.ConfirmedByQuery)
+	assert.Equal(t, mapi.RefundStatusSuccess, n.RefundStatus)
+
+	// A notification signed by Alipay whose outcome the query contradicts
+	// (say an old one about an attempt that failed) is refused.
+	f := map[string]string{}
+	for k, v := range first.Fields {
+		f[k] = v
+	}
+	delete(f, "sign")
+	delete(f, "sign_type")
+	f["refund_status"] = string(mapi.RefundStatusFail)
+	h := sha1.Sum([]byte(mapi.PreSignString(f)))
+	sig, err := rsa.SignPKCS1v15(nil, alipayKey, crypto.SHA1, h[:])
+	require.NoError(t, err)
+	f["sign"], f["sign_type"] = base64.StdEncoding.EncodeToString(sig), string(mapi.SignTypeRSA)
+	form := url.Values{}
+	for k, v := range f {
+		form.Set(k, v)
+	}
+	resp, err := http.PostForm(ts.URL, form)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "%s", body)
+	assert.Empty(t, got, "the contradicted notification reached the handler")
 }

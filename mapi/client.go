@@ -159,9 +159,10 @@ func WithMD5Key(key string) Option { return func(s *settings) { s.md5Key = key }
 // single_trade_query, alipay.acquire.refund.query and the file services).
 //
 // THE DEFAULT IS THE SIGN TYPE OF THE APP ORDER STRING — RSA (SHA-1) unless
-// WithAppOrderSignType says RSA2 — when a private key is set, and MD5 when
-// only an MD5 key is. It is never RSA2 by surprise: Alipay accepts a sign
-// type only once the merchant has registered a key for it (RSA public keys
+// WithAppOrderSignType says RSA2. (A client holding only an MD5 key has no
+// default: it must say WithSignType(SignTypeMD5), see WithMD5Key.) It is
+// never RSA2 by surprise: Alipay accepts a sign type only once the
+// merchant has registered a key for it (RSA public keys
 // are sent to Alipay by e-mail, RSA2 keys are uploaded on the Alipay Global
 // site: https://docs.antom.com/ac/tool/key_pair), and a gateway call signed
 // with an unregistered type is refused with ILLEGAL_SIGN. Alipay's PHP and
@@ -303,10 +304,7 @@ func NewClient(partnerID string, opts ...Option) (*Client, error) {
 	}
 	c.signType = s.signType
 	if c.signType == "" {
-		c.signType = c.orderSignType
-		if c.keys.private == nil {
-			c.signType = SignTypeMD5
-		}
+		c.signType = c.orderSignType // checkKeyKinds refused a client with no private key
 	}
 	if !c.signType.valid() {
 		return nil, fmt.Errorf("mapi: NewClient: WithSignType: %q is not RSA, RSA2 or MD5", c.signType)

@@ -32,8 +32,9 @@
 // # Sign types
 //
 // Gateway calls are signed with the sign type of the App order string —
-// RSA unless WithAppOrderSignType says RSA2 — or MD5 when the client holds
-// only an MD5 key; never RSA2 merely because a private key is set, since
+// RSA unless WithAppOrderSignType says RSA2 — or MD5 when WithSignType says
+// so (a client holding only an MD5 key must); never RSA2 merely because a
+// private key is set, since
 // Alipay refuses (ILLEGAL_SIGN) a sign type the merchant has not
 // registered a key for. WithSignType chooses another. Notifications and
 // signed answers are accepted only in the sign types the client chose

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -319,4 +320,63 @@ func TestTextServiceErrors(t *testing.T) {
 	assert.Equal(t, "forex_liquidation_file", e.Service)
 	assert.Contains(t, e.Message, "Finish date not ahead of today")
 	require.NoError(t, fr.Close())
+}
+
+// The answers the docs pair with "try later" are retried with the same
+// request, for the rate file and the downloads alike; any other message is
+// final at once.
+func TestRetryableAnswers(t *testing.T) {
+	ctx := context.Background()
+	day := mapi.NewDate(2026, 11, 1)
+	const (
+		rateLine = "20120330|112537|AUD|6.4485|\n"
+		fileLine = "T-1|1.00|EUR|20261101101010||P|0.00|P|x\n"
+	)
+	rates := func(c *mapi.Client) error { _, err := c.ExchangeRates(ctx); return err }
+	compare := func(c *mapi.Client) error {
+		fr, err := c.CompareFile(ctx, day, day)
+		if err != nil {
+			return err
+		}
+		defer fr.Close()
+		_, err = fr.Next()
+		return err
+	}
+	tests := []struct {
+		name     string
+		first    string // the first answer; the second is good
+		good     string
+		call     func(*mapi.Client) error
+		requests int
+	}{
+		{"SYSTEM_ERROR envelope", "<alipay><is_success>F</is_success><error>SYSTEM_ERROR</error></alipay>", rateLine, rates, 2},
+		{"SYSTEM_EXCEPTION envelope", "<alipay><is_success>F</is_success><error>SYSTEM_EXCEPTION</error></alipay>", rateLine, rates, 2},
+		{"System exception text", "System exception", rateLine, rates, 2},
+		{"download failed: System exception", "File download failed:System exception", fileLine, compare, 2},
+		{"Internet connected exception", "Internet connected exception", fileLine, compare, 2},
+		{"a final message", "File empty", rateLine, rates, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var n atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				if n.Add(1) == 1 {
+					_, _ = io.WriteString(w, tt.first)
+					return
+				}
+				_, _ = io.WriteString(w, tt.good)
+			}))
+			t.Cleanup(srv.Close)
+			c, err := mapi.NewClient(sandboxPID, mapi.WithMD5Key(sandboxMD5Key), mapi.WithSignType(mapi.SignTypeMD5), mapi.WithGateway(srv.URL+"/gateway.do"),
+				mapi.WithRetry(alipay.RetryPolicy{MaxAttempts: 3, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}))
+			require.NoError(t, err)
+			err = tt.call(c)
+			if tt.requests == 1 {
+				assert.Error(t, err)
+			} else {
+				assert.NoError(t, err)
+			}
+			assert.Equal(t, int32(tt.requests), n.Load())
+		})
+	}
 }

@@ -39,6 +39,12 @@ const notifyFail = "fail"
 // WithLogger), without the body or signature.
 func (c *Client) NotificationHandler(fn func(ctx context.Context, n *TradeNotification) error) http.Handler {
 	return c.handler(func(ctx context.Context, n *Notification) error {
+		if n.Kind() == NotificationRefund {
+			// Classified as NotificationMux and the notify_id-expiry
+			// confirmation do: a full refund's notification may also carry
+			// trade_status, but it reports a refund.
+			return fmt.Errorf("%w: a refund notification (out_return_no); a notify_url that takes refunds needs NotificationMux", ErrMalformedNotification)
+		}
 		t, err := n.Trade()
 		if err != nil {
 			return err

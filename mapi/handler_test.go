@@ -26,6 +26,9 @@ func TestNotificationHandler(t *testing.T) {
 	c := testKeysClient(t)
 	good := signedBody(t, c, SignTypeRSA, tradeFields())
 	refundBody := signedBody(t, c, SignTypeRSA, map[string]string{"notify_id": "n", "out_return_no": "R", "refund_status": "REFUND_SUCCESS"})
+	// A full refund's notification may also carry the trade's new status;
+	// it is still a refund notification (Notification.Kind).
+	refundWithStatus := signedBody(t, c, SignTypeRSA, withField(withField(tradeFields(), "out_return_no", "R"), "refund_status", "REFUND_SUCCESS"))
 	tests := []struct {
 		name   string
 		method string
@@ -44,6 +47,7 @@ func TestNotificationHandler(t *testing.T) {
 		{"unsigned", http.MethodPost, "notify_id=1&out_trade_no=x", nil, false, http.StatusUnauthorized, false, false},
 		{"malformed", http.MethodPost, "a=%zz", nil, false, http.StatusBadRequest, false, false},
 		{"not a trade notification", http.MethodPost, refundBody, nil, false, http.StatusBadRequest, false, false},
+		{"refund notification with a trade_status", http.MethodPost, refundWithStatus, nil, false, http.StatusBadRequest, false, false},
 		{"too large", http.MethodPost, strings.Repeat("x", 65<<10), nil, false, http.StatusRequestEntityTooLarge, false, false},
 	}
 	for _, tt := range tests {

@@ -151,6 +151,7 @@ func TestResendScheduleUntilAcknowledged(t *testing.T) {
 	_, ok = srv.NextResend(id)
 	assert.False(t, ok, "acknowledged: no more resends")
 	require.Len(t, shop.trades, 1)
+	assert.True(t, shop.trades[0].ConfirmedByQuery, "12 minutes on, notify_verify no longer knows the notify_id")
 }
 
 func TestResendScheduleGivesUp(t *testing.T) {

@@ -21,9 +21,19 @@ import (
 // server keeps sending; one that falls silent is cut after the attempt
 // timeout, and the caller's context cuts any download.
 func TestDownloadIdleTimeout(t *testing.T) {
-	const idle = 200 * time.Millisecond
+	// Long enough that a loaded machine under the race detector sends each
+	// line (idle/4 apart) and the request itself well within it.
+	const idle = time.Second
 	stall := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("start_date") == "20261102" {
+			for i := range 20 { // more than the reader looks ahead before returning
+				fmt.Fprintf(w, "T-%d|1.00|EUR|20261120101010||P|0.00|P|x\n", i)
+			}
+			w.(http.Flusher).Flush()
+			<-stall
+			return
+		}
 		for i := range 8 {
 			fmt.Fprintf(w, "T-%d|1.00|EUR|20261120101010||P|0.00|P|x\n", i)
 			w.(http.Flusher).Flush()
@@ -58,7 +68,30 @@ func TestDownloadIdleTimeout(t *testing.T) {
 	_, err = fr.Next()
 	require.NoError(t, err)
 	_, err = fr.Next()
-	assert.ErrorContains(t, err, "download stalled: nothing received for 200ms", "a silent server is cut by the idle timeout")
+	assert.ErrorContains(t, err, "download stalled: nothing received for 1s", "a silent server is cut by the idle timeout")
+	require.NoError(t, fr.Close())
+
+	// With an idle timeout that cannot fire, the caller's context still
+	// cuts the download.
+	patient, err := mapi.NewClient(sandboxPID, mapi.WithMD5Key(sandboxMD5Key), mapi.WithSignType(mapi.SignTypeMD5), mapi.WithGateway(srv.URL+"/gateway.do"),
+		mapi.WithAttemptTimeout(time.Hour), mapi.WithRetry(alipay.NoRetry))
+	require.NoError(t, err)
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stallsAfter20 := mapi.NewDate(2026, 11, 2)
+	fr, err = patient.CompareFile(cctx, stallsAfter20, stallsAfter20)
+	require.NoError(t, err)
+	cancel()
+	n = 0
+	for _, err = range fr.All() {
+		if err != nil {
+			break
+		}
+		n++
+	}
+	assert.Equal(t, 20, n, "the lines received before the cancellation")
+	assert.ErrorIs(t, err, context.Canceled, "the caller's context ends the download")
+	assert.NotContains(t, err.Error(), "stalled")
 	require.NoError(t, fr.Close())
 }
 

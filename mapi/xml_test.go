@@ -158,3 +158,48 @@ func TestSignedButUnusableAnswerIsUnknown(t *testing.T) {
 	assert.ErrorContains(t, err, "gmt_payment")
 	assert.True(t, IsUnknown(err))
 }
+
+// An answer is bound to its request both where it echoes the request
+// (<request>, outside the signature) and in the signed <response>, which
+// must carry the ids asked about: a signed answer that leaves them out
+// could be about any trade.
+func TestEnvelopeBinding(t *testing.T) {
+	c := testKeysClient(t)
+	signed := func(request string, resp map[string]string, order ...string) string {
+		sig, err := c.keys.sign(SignTypeRSA2, PreSignString(resp))
+		require.NoError(t, err)
+		var trade strings.Builder
+		for _, k := range order {
+			trade.WriteString("<" + k + ">" + resp[k] + "</" + k + ">")
+		}
+		return `<alipay><is_success>T</is_success><request>` + request + `</request><response><trade>` + trade.String() +
+			`</trade></response><sign>` + sig + `</sign><sign_type>RSA2</sign_type></alipay>`
+	}
+	paid := map[string]string{"trade_no": "1", "trade_status": "TRADE_FINISHED", "out_trade_no": "O"}
+	bind := map[string]string{"out_trade_no": "O"}
+	tests := []struct {
+		name    string
+		body    string
+		errPart string // "" when the answer is bound
+	}{
+		{"bound", signed(`<param name="out_trade_no">O</param>`, paid, "trade_no", "trade_status", "out_trade_no"), ""},
+		{"echo names another trade", signed(`<param name="out_trade_no">B</param>`, paid, "trade_no", "trade_status", "out_trade_no"),
+			`echoed out_trade_no "B", asked "O"`},
+		{"signed response without the id", signed(`<param name="out_trade_no">O</param>`,
+			map[string]string{"trade_no": "1", "trade_status": "TRADE_FINISHED"}, "trade_no", "trade_status"),
+			`signed out_trade_no "", asked "O"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env, err := c.checkEnvelope([]byte(tt.body), &Error{}, bind)
+			if tt.errPart == "" {
+				require.NoError(t, err)
+				assert.Equal(t, "O", env.signed["out_trade_no"])
+				return
+			}
+			assert.ErrorIs(t, err, ErrUnboundAnswer)
+			assert.ErrorContains(t, err, tt.errPart)
+			assert.True(t, IsUnknown(err))
+		})
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/xborderpay/alipay"
+	"github.com/xborderpay/alipay/internal/httpx"
 	"github.com/xborderpay/alipay/mapi"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -183,7 +184,7 @@ func (a *app) mapiNotify(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("reading the answer: %w", err)
 	}
-	fmt.Fprintf(w, "\nAnswer: HTTP %d, body %q\n", resp.StatusCode, truncateDisplay(string(body), 200))
+	fmt.Fprintf(w, "\nAnswer: HTTP %d, body %q\n", resp.StatusCode, httpx.Truncate(string(body), 200))
 	if string(body) == mapi.NotificationAck {
 		fmt.Fprintln(w, "OK: acknowledged with exactly \"success\"; Alipay would stop resending.")
 		return nil
@@ -204,13 +205,6 @@ func displayValue(v string, cs mapi.Charset) string {
 		}
 	}
 	return v
-}
-
-func truncateDisplay(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "..."
 }
 
 // ackHint says why an answer is not the acknowledgement.

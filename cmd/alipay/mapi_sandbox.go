@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/xborderpay/alipay"
+	"github.com/xborderpay/alipay/internal/httpx"
 	"github.com/xborderpay/alipay/mapi"
 	"github.com/xborderpay/alipay/mapi/mapitest"
 )
@@ -111,7 +112,7 @@ func (a *app) mapiSandbox(ctx context.Context, args []string) error {
 					outcome = "failed: " + d.Err.Error()
 				}
 				fmt.Fprintf(a.stdout, "%s notification %s (%s) to %s: HTTP %d %q, %s\n",
-					a.now().Format("15:04:05"), d.NotifyID, d.OutTradeNo, d.URL, d.Status, truncateDisplay(d.Body, 40), outcome)
+					a.now().Format("15:04:05"), d.NotifyID, d.OutTradeNo, d.URL, d.Status, httpx.Truncate(d.Body, 40), outcome)
 			}
 			seen = len(ds)
 		}

@@ -237,8 +237,13 @@ func TestWorkerExpiresOrders(t *testing.T) {
 	cfg := testConfig("a", b.srv.URL)
 	cfg.OrderTTL, cfg.Worker = 50*time.Millisecond, false
 	in := startInstance(t, sqliteDSN(t), fake.Client(), b, cfg)
+	var now atomic.Int64
+	now.Store(time.Now().UnixMilli())
+	in.now = func() time.Time { return time.UnixMilli(now.Load()) }
 	id := createOrder(t, b.srv.URL, "mug")
-	time.Sleep(60 * time.Millisecond)
+	in.WorkOnce(context.Background())
+	require.Equal(t, OrderOpen, orderState(t, b.srv.URL, id).Status, "expired before its time")
+	now.Add(60)
 	in.WorkOnce(context.Background())
 	assert.Equal(t, OrderExpired, orderState(t, b.srv.URL, id).Status)
 	_, page := getPage(t, b.srv.URL+"/orders/"+id)
@@ -285,7 +290,11 @@ func TestResultPageInquires(t *testing.T) {
 	b := newBalancer(t)
 	cfg := testConfig("a", b.srv.URL)
 	cfg.Worker = false
-	startInstance(t, sqliteDSN(t), fake.Client(), b, cfg)
+	in := startInstance(t, sqliteDSN(t), fake.Client(), b, cfg)
+	// The shop's clock stands still, so that the five reloads fall within
+	// resultPageInquiryGap however slowly a loaded machine serves them.
+	frozen := time.Now()
+	in.now = func() time.Time { return frozen }
 
 	waiting := createOrder(t, b.srv.URL, "mug")
 	pay(t, b.srv.URL, waiting, "ALIPAY_CN", DeviceWeb)

@@ -61,8 +61,10 @@ func (s *Server) nextResend(e *outboxEntry) (time.Time, bool) {
 // notification whose next send by ResendSchedule is due on the server's
 // clock (WithClock), as Alipay would by then, and returns those
 // deliveries in notify_id order. Advance the clock and call it to play a
-// day of resends in a test. Like Resend, each resend makes notify_verify
-// accept the notify_id again for NotifyIDTTL.
+// day of resends in a test. Like Resend, it keeps the notify_id and its
+// validity: notify_verify answers "false" for it once NotifyIDTTL has
+// passed since the first delivery, as Alipay's does, so a client must
+// confirm such a resend some other way (mapi confirms it by query).
 func (s *Server) ResendDue(ctx context.Context) ([]Delivery, error) {
 	s.mu.Lock()
 	now := s.now()
@@ -77,7 +79,6 @@ func (s *Server) ResendDue(ctx context.Context) ([]Delivery, error) {
 		if at, ok := s.nextResend(e); ok && !now.Before(at) {
 			f := e.first
 			due = append(due, Delivery{URL: f.URL, NotifyID: f.NotifyID, OutTradeNo: f.OutTradeNo, Fields: f.Fields})
-			s.notifyIDs[id] = now
 		}
 	}
 	s.mu.Unlock()

@@ -1,7 +1,6 @@
 package sftp
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,6 +12,8 @@ import (
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/xborderpay/alipay/internal/httpx"
 )
 
 // Config says where Antom's SFTP server is and how to log in. Antom gives
@@ -90,7 +91,7 @@ func (c Config) withDefaults() (Config, error) {
 		c.MaxFileSize = 4 << 30
 	}
 	if c.Logger == nil {
-		c.Logger = slog.New(discard{})
+		c.Logger = httpx.DiscardLogger()
 	}
 	return c, nil
 }
@@ -171,10 +172,3 @@ func (probeKey) Marshal() []byte                     { return []byte("alipay-pro
 func (probeKey) Verify([]byte, *ssh.Signature) error { return errors.New("probe") }
 
 var _ ssh.PublicKey = probeKey{}
-
-type discard struct{}
-
-func (discard) Enabled(_ context.Context, _ slog.Level) bool { return false }
-func (discard) Handle(context.Context, slog.Record) error    { return nil }
-func (d discard) WithAttrs([]slog.Attr) slog.Handler         { return d }
-func (d discard) WithGroup(string) slog.Handler              { return d }
