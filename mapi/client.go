@@ -224,7 +224,7 @@ func WithClock(c alipay.Clock) Option {
 // material.
 func NewClient(partnerID string, opts ...Option) (*Client, error) {
 	if err := checkPID("partner", partnerID); err != nil {
-		return nil, fmt.Errorf("mapi: NewClient: %w", err)
+		return nil, err // "mapi: invalid partner: ...", a *ValidationError
 	}
 	var s settings
 	for _, o := range opts {

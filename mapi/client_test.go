@@ -108,5 +108,10 @@ func TestErrorMessages(t *testing.T) {
 	e = &Error{Service: "forex_compare_file", Message: "Over 10 days to Date period", HTTPStatus: 200}
 	assert.Contains(t, e.Error(), `"Over 10 days to Date period"`)
 	assert.Equal(t, "mapi: invalid total_fee: x", (&ValidationError{Field: "total_fee", Reason: "x"}).Error())
+
+	_, err := NewClient("2088123")
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, `mapi: invalid partner: "2088123" is not a partner ID (16 digits starting with 2088)`, err.Error(), "the prefix is said once")
 	assert.Equal(t, ErrorCode(""), ErrorCodeOf(fmt.Errorf("plain")))
 }
