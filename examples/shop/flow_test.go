@@ -86,13 +86,18 @@ func TestWorkerReconcilesNightly(t *testing.T) {
 	var now atomic.Int64
 	day := time.Now().UTC().Truncate(24 * time.Hour)
 	now.Store(day.Add(23*time.Hour + 59*time.Minute).UnixMilli())
-	s.now = func() time.Time { return time.UnixMilli(now.Load()).UTC() }
+	var reads atomic.Int64
+	s.now = func() time.Time { reads.Add(1); return time.UnixMilli(now.Load()).UTC() }
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); s.RunWorker(ctx) }()
 	defer func() { cancel(); <-done }()
-	time.Sleep(3 * cfg.Tick)
+	// With nothing due, a worker loop reads the clock four times (expiry,
+	// two queues, the nightly check): twelve reads mean the worker has
+	// decided at 23:59 at least twice, so the assertion below is not met
+	// merely because it has not looked yet.
+	eventually(t, 10*time.Second, func() bool { return reads.Load() >= 12 }, "the worker ran")
 	assert.NotContains(t, logs.String(), "nightly reconciliation")
 	now.Store(day.Add(24*time.Hour + 11*time.Minute).UnixMilli())
 	want := "nightly reconciliation\" instance=a day=" + day.Format(time.DateOnly) + " discrepancies=0"
