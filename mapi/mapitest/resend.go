@@ -26,6 +26,13 @@ type outboxEntry struct {
 	acked    bool
 }
 
+// resendOf is the next send of the notification d delivered: the same
+// URL, fields and notify_id, whose one-minute validity (from the first
+// delivery) a resend does not renew.
+func resendOf(d Delivery) Delivery {
+	return Delivery{URL: d.URL, NotifyID: d.NotifyID, OutTradeNo: d.OutTradeNo, Fields: d.Fields}
+}
+
 // track records an attempt; s.mu is held.
 func (s *Server) track(d Delivery) {
 	if s.outbox == nil {
@@ -77,8 +84,7 @@ func (s *Server) ResendDue(ctx context.Context) ([]Delivery, error) {
 	for _, id := range ids {
 		e := s.outbox[id]
 		if at, ok := s.nextResend(e); ok && !now.Before(at) {
-			f := e.first
-			due = append(due, Delivery{URL: f.URL, NotifyID: f.NotifyID, OutTradeNo: f.OutTradeNo, Fields: f.Fields})
+			due = append(due, resendOf(e.first))
 		}
 	}
 	s.mu.Unlock()

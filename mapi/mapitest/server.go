@@ -247,9 +247,7 @@ func (s *Server) Resend(ctx context.Context, outTradeNo string) (Delivery, error
 		s.mu.Unlock()
 		return Delivery{}, fmt.Errorf("mapitest: no notification for %q", outTradeNo)
 	}
-	// The notify_id is Alipay's from the first delivery, and so is its
-	// one-minute validity: a resend does not renew it.
-	d := Delivery{URL: last.URL, NotifyID: last.NotifyID, OutTradeNo: outTradeNo, Fields: last.Fields}
+	d := resendOf(*last)
 	s.mu.Unlock()
 	return s.deliver(ctx, d)
 }
