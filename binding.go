@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode/utf8"
 )
 
 var (
@@ -42,8 +43,11 @@ type echoedID struct {
 
 func (e *echoedID) UnmarshalJSON(b []byte) error {
 	switch {
-	case len(b) >= 2 && b[0] == '"' && bytes.IndexByte(b, '\\') < 0:
-		e.value = b[1 : len(b)-1 : len(b)-1] // the decoder has checked it is a valid string
+	case len(b) >= 2 && b[0] == '"' && bytes.IndexByte(b, '\\') < 0 && utf8.Valid(b):
+		// The decoder has checked it is a valid string; invalid UTF-8,
+		// which encoding/json turns into U+FFFD, takes the slow path so
+		// that both read the same ID.
+		e.value = b[1 : len(b)-1 : len(b)-1]
 		return nil
 	case len(b) > 0 && b[0] == '"':
 		var s string
